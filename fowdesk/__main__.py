@@ -1,0 +1,5 @@
+"""Allow ``python -m fowdesk``."""
+
+from fowdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Domain layer: plain dataclasses and rules. No Qt, no SQL."""

@@ -1,0 +1,1 @@
+"""Seed programmes shipped as package data (see FORMAT.md)."""

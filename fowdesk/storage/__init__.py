@@ -1,0 +1,1 @@
+"""Storage layer: the SQLite file, its migrations, backups and the repository."""

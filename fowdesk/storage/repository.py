@@ -1,0 +1,1364 @@
+"""The repository: every read and write of the programme data goes through here.
+
+Each write runs in one ``BEGIN IMMEDIATE`` transaction, checks the row version
+it was based on (so a stale card from another window or process is refused,
+never silently overwritten), bumps that version, writes one audit row per
+changed field, and keeps the search index in step.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from fowdesk import __version__, paths
+from fowdesk.domain.changes import Change, changes_between
+from fowdesk.domain.leads import format_leads, parse_leads
+from fowdesk.domain.model import (
+    AuditEntry,
+    Card,
+    CardStatus,
+    Deliverable,
+    LeadRole,
+    Milestone,
+    MilestoneRevision,
+    MilestoneStatus,
+    Paragraph,
+    Period,
+    Programme,
+    Rag,
+    new_uuid,
+)
+from fowdesk.domain.narrative import paragraphs_to_text
+from fowdesk.domain.snapshot import programme_from_dict, programme_to_dict
+from fowdesk.errors import InvalidInput, NotFound, StaleEdit
+from fowdesk.storage import backups, database
+from fowdesk.storage.schema import MIGRATIONS
+
+#: Card fields an officer edits, and how each is stored and audited.
+CARD_FIELDS = (
+    "ref",
+    "title",
+    "deliverables",
+    "theme",
+    "leads",
+    "status",
+    "rag_override",
+    "rag_override_reason",
+    "next_steps_text",
+    "cross_reference",
+)
+#: Milestone fields edited directly; the target changes only through revise_target.
+MILESTONE_FIELDS = ("description", "status", "completed_on", "notes")
+
+
+def default_user() -> str:
+    """The OS user name, for the audit trail, unless preferences say otherwise."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USERNAME") or "unknown"
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _deliverables_to_json(items: Sequence[Deliverable]) -> str:
+    return _json([{"text": d.text, "bulleted": d.bulleted, "benefit": d.benefit} for d in items])
+
+
+def _deliverables_from_json(text: str) -> list[Deliverable]:
+    return [
+        Deliverable(d["text"], bool(d.get("bulleted", True)), d.get("benefit"))
+        for d in json.loads(text)
+    ]
+
+
+def _paragraphs_to_json(items: Sequence[Paragraph]) -> str:
+    return _json([{"text": p.text, "bulleted": p.bulleted} for p in items])
+
+
+def _paragraphs_from_json(text: str) -> list[Paragraph]:
+    return [Paragraph(p["text"], bool(p.get("bulleted", True))) for p in json.loads(text)]
+
+
+def _deliverables_text(items: Sequence[Deliverable]) -> str:
+    """Deliverables as readable lines, for the audit trail and search."""
+    lines = []
+    for d in items:
+        line = ("• " if d.bulleted else "") + d.text
+        if d.benefit:
+            line += f" (so that {d.benefit})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ProgrammeHeader:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    at: datetime
+    who: str
+    kind: str
+    programme_code: str
+    period_label: str
+    filename: str
+
+
+class Repository:
+    """One open fowdesk file, for one thread.
+
+    A connection belongs to the thread that opened it: a worker thread opens
+    its own ``Repository`` on the same path.
+    """
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        path: Path,
+        *,
+        user: str | None = None,
+        source: str = "cli",
+        author: str = "",
+    ) -> None:
+        self.db = db
+        self.path = Path(path)
+        self.user = user or default_user()
+        self.source = source
+        self.author = author
+        self._wrote = False
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path | str, **kwargs: Any) -> Repository:
+        """Open an existing file (refusing one that is not a sound fowdesk file)."""
+        path = Path(path)
+        db = database.open_existing(path, MIGRATIONS, paths.backups_dir_for(path))
+        repo = cls(db, path, **kwargs)
+        repo.ensure_search_index()
+        return repo
+
+    @classmethod
+    def create(cls, path: Path | str, *, seeded: bool = True, **kwargs: Any) -> Repository:
+        """Create a new file; with ``seeded``, load the shipped seed programmes into it."""
+        path = Path(path)
+        db = database.create_new(path, MIGRATIONS)
+        repo = cls(db, path, **kwargs)
+        if seeded:
+            from fowdesk.storage.seed import load_seed_programmes
+
+            try:
+                with repo.transaction():
+                    for programme in load_seed_programmes():
+                        repo.insert_programme(programme, audit=False)
+            except BaseException:
+                db.close()
+                path.unlink(missing_ok=True)
+                raise
+        return repo
+
+    @classmethod
+    def open_or_create(cls, path: Path | str, **kwargs: Any) -> Repository:
+        """The window's default: the seeded database is created on first run."""
+        path = Path(path)
+        if path.exists():
+            return cls.open(path, **kwargs)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return cls.create(path, seeded=True, **kwargs)
+
+    def close(self, *, backup: bool = False) -> None:
+        """Close the file; with ``backup`` (the window does), take a rotating backup first."""
+        try:
+            if backup and self._wrote:
+                self.backup()
+        finally:
+            self.db.close()
+
+    def transaction(self) -> Any:
+        """A write transaction (``BEGIN IMMEDIATE``); nested ones join it."""
+        self._wrote = True
+        return database.immediate(self.db)
+
+    @property
+    def backups_dir(self) -> Path:
+        return paths.backups_dir_for(self.path)
+
+    def backup(self, target: Path | None = None, reason: str = "manual") -> Path:
+        """Back up with the online API: to ``target``, or into the rotating folder."""
+        if target is None:
+            return backups.take_backup(self.db, self.backups_dir, reason)
+        backups.write_backup_to(self.db, Path(target))
+        return Path(target)
+
+    def schema_version(self) -> int:
+        return database.schema_version(self.db)
+
+    # ------------------------------------------------------------------ audit
+
+    def _audit(
+        self, table: str, row_uuid: str, field: str, old: Any, new: Any, at: datetime
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO audit (at, who, author, source, table_name, row_uuid, field, old, new)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                at.isoformat(),
+                self.user,
+                self.author,
+                self.source,
+                table,
+                row_uuid,
+                field,
+                None if old is None else str(old),
+                None if new is None else str(new),
+            ],
+        )
+
+    def audit_for(self, uuids: Iterable[str]) -> list[AuditEntry]:
+        """The audit trail of these rows, oldest first."""
+        ids = list(uuids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            "SELECT at, who, source, table_name, row_uuid, field, old, new, author FROM audit"
+            f" WHERE row_uuid IN ({marks}) ORDER BY id",
+            ids,
+        ).fetchall()
+        return [
+            AuditEntry(datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+            for r in rows
+        ]
+
+    def card_history(self, card_uuid: str) -> list[AuditEntry]:
+        """The card's own changes and its milestones', for the history panel."""
+        milestone_ids = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT uuid FROM milestones WHERE card_uuid = ?", [card_uuid]
+            ).fetchall()
+        ]
+        return self.audit_for([card_uuid, *milestone_ids])
+
+    # ------------------------------------------------------------------ programmes
+
+    def programmes(self) -> list[ProgrammeHeader]:
+        rows = self.db.execute("SELECT code, title FROM programmes ORDER BY position, id")
+        return [ProgrammeHeader(r[0], r[1]) for r in rows.fetchall()]
+
+    def _programme_id(self, code: str | None) -> tuple[int, str]:
+        if code is None:
+            row = self.db.execute(
+                "SELECT id, code FROM programmes ORDER BY position, id LIMIT 1"
+            ).fetchone()
+            if row is None:
+                raise NotFound("the database holds no programme yet")
+            return int(row[0]), str(row[1])
+        row = self.db.execute(
+            "SELECT id, code FROM programmes WHERE code = ? COLLATE NOCASE", [code]
+        ).fetchone()
+        if row is None:
+            known = ", ".join(p.code for p in self.programmes()) or "none"
+            raise NotFound(f"no programme with code {code!r} (programmes: {known})")
+        return int(row[0]), str(row[1])
+
+    def programme_code(self, code: str | None = None) -> str:
+        """The canonical code of ``code`` (or of the first programme)."""
+        return self._programme_id(code)[1]
+
+    def load_programme(self, code: str | None = None) -> Programme:
+        """The whole programme as domain objects (the first one when ``code`` is None)."""
+        programme_id, _ = self._programme_id(code)
+        row = self.db.execute(
+            "SELECT code, title, report_title, introduction, column_headings"
+            " FROM programmes WHERE id = ?",
+            [programme_id],
+        ).fetchone()
+        programme = Programme(
+            code=row[0],
+            title=row[1],
+            report_title=row[2],
+            introduction=_paragraphs_from_json(row[3]),
+            column_headings=json.loads(row[4]),
+        )
+        programme.lead_key = [
+            LeadRole(r[0], r[1])
+            for r in self.db.execute(
+                "SELECT code, role FROM lead_roles WHERE programme_id = ? ORDER BY position, id",
+                [programme_id],
+            ).fetchall()
+        ]
+        programme.themes = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT name FROM themes WHERE programme_id = ? ORDER BY position, id",
+                [programme_id],
+            ).fetchall()
+        ]
+        programme.periods = self._periods(programme_id)
+        programme.cards = self._cards(programme_id, programme.periods)
+        return programme
+
+    def _periods(self, programme_id: int) -> list[Period]:
+        rows = self.db.execute(
+            "SELECT label, as_at, meeting, published, published_at FROM periods"
+            " WHERE programme_id = ? ORDER BY as_at, id",
+            [programme_id],
+        ).fetchall()
+        return [
+            Period(
+                r[0],
+                date.fromisoformat(r[1]),
+                r[2],
+                bool(r[3]),
+                datetime.fromisoformat(r[4]) if r[4] else None,
+            )
+            for r in rows
+        ]
+
+    _CARD_COLUMNS = (
+        "c.uuid, c.ref, c.title, c.deliverables, t.name, c.leads, c.status, c.rag_override,"
+        " c.rag_override_reason, c.next_steps_text, c.cross_reference, c.position, c.version,"
+        " c.updated_at"
+    )
+
+    def _card_from_row(self, r: Sequence[Any]) -> Card:
+        return Card(
+            uuid=r[0],
+            ref=r[1],
+            title=r[2],
+            deliverables=_deliverables_from_json(r[3]),
+            theme=r[4],
+            leads=[code for code in r[5].split("/") if code],
+            status=CardStatus(r[6]),
+            rag_override=Rag(r[7]) if r[7] else None,
+            rag_override_reason=r[8],
+            next_steps_text=r[9],
+            cross_reference=r[10],
+            position=r[11],
+            version=r[12],
+            updated_at=datetime.fromisoformat(r[13]),
+        )
+
+    def _cards(self, programme_id: int, periods: list[Period]) -> list[Card]:
+        rows = self.db.execute(
+            f"SELECT {self._CARD_COLUMNS} FROM cards c LEFT JOIN themes t ON t.id = c.theme_id"
+            " WHERE c.programme_id = ? ORDER BY c.position, c.rowid",
+            [programme_id],
+        ).fetchall()
+        cards = [self._card_from_row(r) for r in rows]
+        by_uuid = {c.uuid: c for c in cards}
+        for card_uuid, label, paragraphs in self.db.execute(
+            "SELECT p.card_uuid, pe.label, p.paragraphs FROM progress p"
+            " JOIN periods pe ON pe.id = p.period_id WHERE pe.programme_id = ?"
+            " ORDER BY pe.as_at, pe.id",
+            [programme_id],
+        ).fetchall():
+            if card_uuid in by_uuid:
+                by_uuid[card_uuid].progress[label] = _paragraphs_from_json(paragraphs)
+        for milestone, card_uuid in self._milestones(
+            "m.card_uuid IN (SELECT uuid FROM cards WHERE programme_id = ?)", [programme_id]
+        ):
+            by_uuid[card_uuid].milestones.append(milestone)
+        return cards
+
+    _MILESTONE_COLUMNS = (
+        "m.uuid, m.card_uuid, m.position, m.description, m.target, m.status, m.completed_on,"
+        " m.notes, m.original_target, m.version"
+    )
+
+    def _milestones(self, where: str, params: list[Any]) -> list[tuple[Milestone, str]]:
+        rows = self.db.execute(
+            f"SELECT {self._MILESTONE_COLUMNS} FROM milestones m WHERE m.deleted = 0 AND {where}"
+            " ORDER BY m.card_uuid, m.position, m.rowid",
+            params,
+        ).fetchall()
+        revisions: dict[str, list[MilestoneRevision]] = defaultdict(list)
+        if rows:
+            for r in self.db.execute(
+                "SELECT r.milestone_uuid, r.old_target, r.new_target, r.reason, r.changed_at,"
+                " r.changed_by FROM milestone_revisions r JOIN milestones m"
+                f" ON m.uuid = r.milestone_uuid WHERE m.deleted = 0 AND {where} ORDER BY r.id",
+                params,
+            ).fetchall():
+                revisions[r[0]].append(
+                    MilestoneRevision(r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5])
+                )
+        return [
+            (
+                Milestone(
+                    uuid=r[0],
+                    position=r[2],
+                    description=r[3],
+                    target=r[4],
+                    status=MilestoneStatus(r[5]),
+                    completed_on=date.fromisoformat(r[6]) if r[6] else None,
+                    notes=r[7],
+                    original_target=r[8],
+                    version=r[9],
+                    revisions=revisions.get(r[0], []),
+                ),
+                r[1],
+            )
+            for r in rows
+        ]
+
+    def card(self, card_uuid: str) -> Card:
+        """One card with its milestones and all its progress."""
+        row = self.db.execute(
+            f"SELECT {self._CARD_COLUMNS} FROM cards c LEFT JOIN themes t ON t.id = c.theme_id"
+            " WHERE c.uuid = ?",
+            [card_uuid],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no recommendation with ID {card_uuid}")
+        card = self._card_from_row(row)
+        for label, paragraphs in self.db.execute(
+            "SELECT pe.label, p.paragraphs FROM progress p JOIN periods pe ON pe.id = p.period_id"
+            " WHERE p.card_uuid = ? ORDER BY pe.as_at, pe.id",
+            [card_uuid],
+        ).fetchall():
+            card.progress[label] = _paragraphs_from_json(paragraphs)
+        card.milestones = [m for m, _ in self._milestones("m.card_uuid = ?", [card_uuid])]
+        return card
+
+    def milestone(self, milestone_uuid: str) -> Milestone:
+        found = self._milestones("m.uuid = ?", [milestone_uuid])
+        if not found:
+            raise NotFound(f"no milestone with ID {milestone_uuid}")
+        return found[0][0]
+
+    def card_uuid_for_milestone(self, milestone_uuid: str) -> str:
+        row = self.db.execute(
+            "SELECT card_uuid FROM milestones WHERE uuid = ?", [milestone_uuid]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no milestone with ID {milestone_uuid}")
+        return str(row[0])
+
+    def card_uuid_for_ref(self, code: str | None, ref: str) -> str:
+        programme_id, _ = self._programme_id(code)
+        row = self.db.execute(
+            "SELECT uuid FROM cards WHERE programme_id = ? AND ref = ?", [programme_id, ref]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no recommendation {ref!r} in programme {code or ''}".strip())
+        return str(row[0])
+
+    def programme_code_for_card(self, card_uuid: str) -> str:
+        row = self.db.execute(
+            "SELECT p.code FROM cards c JOIN programmes p ON p.id = c.programme_id"
+            " WHERE c.uuid = ?",
+            [card_uuid],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no recommendation with ID {card_uuid}")
+        return str(row[0])
+
+    # ------------------------------------------------------------------ inserting
+
+    def insert_programme(self, programme: Programme, *, audit: bool = True) -> None:
+        """Insert a whole programme (seed data, or a new one from settings) in one go."""
+        with self.transaction():
+            if self.db.execute(
+                "SELECT 1 FROM programmes WHERE code = ? COLLATE NOCASE", [programme.code]
+            ).fetchone():
+                raise InvalidInput(f"a programme with code {programme.code!r} already exists")
+            position = self.db.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM programmes"
+            ).fetchone()[0]
+            cursor = self.db.execute(
+                "INSERT INTO programmes (code, title, report_title, introduction,"
+                " column_headings, position) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    programme.code,
+                    programme.title,
+                    programme.report_title,
+                    _paragraphs_to_json(programme.introduction),
+                    _json(programme.column_headings),
+                    position,
+                ],
+            )
+            programme_id = int(cursor.lastrowid or 0)
+            self._write_key(programme_id, programme.lead_key)
+            self._write_themes(programme_id, programme.themes)
+            now = _now()
+            for period in programme.periods:
+                self.db.execute(
+                    "INSERT INTO periods (programme_id, label, as_at, meeting, published,"
+                    " created_at) VALUES (?, ?, ?, ?, 0, ?)",
+                    [
+                        programme_id,
+                        period.label,
+                        period.as_at.isoformat(),
+                        period.meeting,
+                        now.isoformat(),
+                    ],
+                )
+            for index, card in enumerate(programme.cards):
+                card.position = index
+                self._insert_card(programme_id, card, now, audit=audit)
+            self._reindex_programme(programme_id)
+            # Periods the source marks published are frozen as they now stand.
+            for period in programme.periods:
+                if period.published:
+                    self.publish_period(programme.code, period.label, at=period.published_at)
+
+    def _theme_id(self, programme_id: int, theme: str | None) -> int | None:
+        if not theme:
+            return None
+        row = self.db.execute(
+            "SELECT id FROM themes WHERE programme_id = ? AND name = ?", [programme_id, theme]
+        ).fetchone()
+        if row is None:
+            raise InvalidInput(f"no theme called {theme!r} in this programme")
+        return int(row[0])
+
+    def _period_id(self, programme_id: int, label: str) -> int:
+        row = self.db.execute(
+            "SELECT id FROM periods WHERE programme_id = ? AND label = ?", [programme_id, label]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no reporting period {label!r}")
+        return int(row[0])
+
+    def _insert_card(self, programme_id: int, card: Card, now: datetime, *, audit: bool) -> None:
+        self.db.execute(
+            "INSERT INTO cards (uuid, programme_id, ref, title, deliverables, theme_id, leads,"
+            " status, rag_override, rag_override_reason, next_steps_text, cross_reference,"
+            " position, version, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            [
+                card.uuid,
+                programme_id,
+                card.ref,
+                card.title,
+                _deliverables_to_json(card.deliverables),
+                self._theme_id(programme_id, card.theme),
+                format_leads(card.leads),
+                str(card.status),
+                str(card.rag_override) if card.rag_override else None,
+                card.rag_override_reason,
+                card.next_steps_text,
+                card.cross_reference,
+                card.position,
+                now.isoformat(),
+                now.isoformat(),
+            ],
+        )
+        card.version = 1
+        for label, paragraphs in card.progress.items():
+            self.db.execute(
+                "INSERT INTO progress (card_uuid, period_id, paragraphs, updated_at)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    card.uuid,
+                    self._period_id(programme_id, label),
+                    _paragraphs_to_json(paragraphs),
+                    now.isoformat(),
+                ],
+            )
+        for index, milestone in enumerate(card.milestones):
+            milestone.position = index
+            self._insert_milestone(card.uuid, milestone, now)
+        if audit:
+            self._audit("cards", card.uuid, "(created)", None, f"{card.ref}. {card.title}", now)
+            for milestone in card.milestones:
+                self._audit(
+                    "milestones", milestone.uuid, "(created)", None, milestone.description, now
+                )
+
+    def _insert_milestone(self, card_uuid: str, milestone: Milestone, now: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO milestones (uuid, card_uuid, position, description, target, status,"
+            " completed_on, notes, original_target, version, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            [
+                milestone.uuid,
+                card_uuid,
+                milestone.position,
+                milestone.description,
+                milestone.target,
+                str(milestone.status),
+                milestone.completed_on.isoformat() if milestone.completed_on else None,
+                milestone.notes,
+                milestone.original_target,
+                now.isoformat(),
+                now.isoformat(),
+            ],
+        )
+        milestone.version = 1
+
+    def add_card(
+        self,
+        code: str | None,
+        ref: str,
+        title: str,
+        **fields: Any,
+    ) -> Card:
+        """A new recommendation at the end of the programme (audited as created)."""
+        programme_id, _ = self._programme_id(code)
+        if not title.strip():
+            raise InvalidInput("a recommendation needs a title")
+        with self.transaction():
+            if self.db.execute(
+                "SELECT 1 FROM cards WHERE programme_id = ? AND ref = ?", [programme_id, ref]
+            ).fetchone():
+                raise InvalidInput(f"recommendation {ref!r} already exists")
+            position = self.db.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM cards WHERE programme_id = ?",
+                [programme_id],
+            ).fetchone()[0]
+            card = Card(ref=ref, title=title, position=position, **fields)
+            now = _now()
+            self._insert_card(programme_id, card, now, audit=True)
+            self._reindex_card(card.uuid)
+        return self.card(card.uuid)
+
+    def next_free_ref(self, code: str | None) -> str:
+        """The next number after the highest numeric ref: what a new card is called."""
+        programme_id, _ = self._programme_id(code)
+        refs = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT ref FROM cards WHERE programme_id = ?", [programme_id]
+            ).fetchall()
+        ]
+        numbers = [int(r) for r in refs if r.isdigit()]
+        return str(max(numbers, default=0) + 1)
+
+    # ------------------------------------------------------------------ card edits
+
+    def _check_version(self, table: str, uuid: str, expected: int | None) -> dict[str, Any]:
+        row = self.db.execute(f"SELECT * FROM {table} WHERE uuid = ?", [uuid]).fetchone()
+        if row is None:
+            raise NotFound(
+                f"no {'recommendation' if table == 'cards' else 'milestone'} with ID {uuid}"
+            )
+        columns = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        current = dict(zip(columns, row, strict=True))
+        if expected is not None and current["version"] != expected:
+            what = "recommendation" if table == "cards" else "milestone"
+            raise StaleEdit(
+                f"this {what} was changed by someone else since you opened it "
+                f"(your version {expected}, now {current['version']}); reload to see their "
+                "changes before saving yours",
+                current_version=current["version"],
+            )
+        return current
+
+    def _card_field_for_storage(
+        self, programme_id: int, field: str, value: Any
+    ) -> tuple[str, Any, str | None]:
+        """(column, stored value, audit text) for one card field."""
+        if field == "deliverables":
+            items = list(value)
+            return "deliverables", _deliverables_to_json(items), _deliverables_text(items)
+        if field == "theme":
+            return "theme_id", self._theme_id(programme_id, value), value
+        if field == "leads":
+            text = format_leads(parse_leads(value) if isinstance(value, str) else list(value))
+            return "leads", text, text
+        if field == "status":
+            status = CardStatus(value)
+            return "status", str(status), str(status)
+        if field == "rag_override":
+            rag = value if value is None or isinstance(value, Rag) else Rag.from_text(str(value))
+            if value not in (None, "") and rag is None:
+                raise InvalidInput(f"unknown RAG override {value!r} (use R, A, G or C)")
+            stored = str(rag) if rag else None
+            return "rag_override", stored, stored
+        if field == "cross_reference":
+            stored = str(value).strip() if value not in (None, "") else None
+            return "cross_reference", stored, stored
+        if field in ("ref", "title", "rag_override_reason", "next_steps_text"):
+            return field, str(value), str(value)
+        raise InvalidInput(f"unknown recommendation field {field!r}")
+
+    def _card_field_audit_old(self, current: dict[str, Any], field: str) -> str | None:
+        if field == "deliverables":
+            return _deliverables_text(_deliverables_from_json(current["deliverables"]))
+        if field == "theme":
+            if current["theme_id"] is None:
+                return None
+            row = self.db.execute(
+                "SELECT name FROM themes WHERE id = ?", [current["theme_id"]]
+            ).fetchone()
+            return row[0] if row else None
+        value = current[field]
+        return None if value is None else str(value)
+
+    def update_card(self, card_uuid: str, expected_version: int | None, **fields: Any) -> Card:
+        """Change card fields; refused when the card moved on since ``expected_version``.
+
+        Fields whose value is unchanged are skipped, so nothing is audited (and
+        the version does not move) when nothing really changed.
+        """
+        with self.transaction():
+            current = self._check_version("cards", card_uuid, expected_version)
+            programme_id = current["programme_id"]
+            now = _now()
+            sets: dict[str, Any] = {}
+            for field, value in fields.items():
+                if field not in CARD_FIELDS:
+                    raise InvalidInput(f"unknown recommendation field {field!r}")
+                column, stored, audit_new = self._card_field_for_storage(programme_id, field, value)
+                if current[column] == stored:
+                    continue
+                if (
+                    field == "ref"
+                    and self.db.execute(
+                        "SELECT 1 FROM cards WHERE programme_id = ? AND ref = ? AND uuid != ?",
+                        [programme_id, stored, card_uuid],
+                    ).fetchone()
+                ):
+                    raise InvalidInput(f"recommendation {stored!r} already exists")
+                self._audit(
+                    "cards",
+                    card_uuid,
+                    field,
+                    self._card_field_audit_old(current, field),
+                    audit_new,
+                    now,
+                )
+                sets[column] = stored
+            if sets:
+                assignments = ", ".join(f"{column} = ?" for column in sets)
+                self.db.execute(
+                    f"UPDATE cards SET {assignments}, version = version + 1, updated_at = ?"
+                    " WHERE uuid = ?",
+                    [*sets.values(), now.isoformat(), card_uuid],
+                )
+                self._reindex_card(card_uuid)
+        return self.card(card_uuid)
+
+    def set_progress(
+        self,
+        card_uuid: str,
+        period_label: str,
+        paragraphs: Sequence[Paragraph],
+        expected_version: int | None,
+    ) -> Card:
+        """Replace the card's narrative for one period (the card's version moves on)."""
+        with self.transaction():
+            current = self._check_version("cards", card_uuid, expected_version)
+            period_id = self._period_id(current["programme_id"], period_label)
+            row = self.db.execute(
+                "SELECT paragraphs FROM progress WHERE card_uuid = ? AND period_id = ?",
+                [card_uuid, period_id],
+            ).fetchone()
+            old = _paragraphs_from_json(row[0]) if row else []
+            new = list(paragraphs)
+            if old == new:
+                return self.card(card_uuid)
+            now = _now()
+            self.db.execute(
+                "INSERT INTO progress (card_uuid, period_id, paragraphs, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (card_uuid, period_id)"
+                " DO UPDATE SET paragraphs = excluded.paragraphs, updated_at = excluded.updated_at",
+                [card_uuid, period_id, _paragraphs_to_json(new), now.isoformat()],
+            )
+            self._audit(
+                "cards",
+                card_uuid,
+                f"progress ({period_label})",
+                paragraphs_to_text(old),
+                paragraphs_to_text(new),
+                now,
+            )
+            self.db.execute(
+                "UPDATE cards SET version = version + 1, updated_at = ? WHERE uuid = ?",
+                [now.isoformat(), card_uuid],
+            )
+            self._reindex_card(card_uuid)
+        return self.card(card_uuid)
+
+    # ------------------------------------------------------------------ milestones
+
+    def add_milestone(
+        self,
+        card_uuid: str,
+        description: str,
+        target: str = "",
+        *,
+        status: MilestoneStatus | str = MilestoneStatus.NOT_STARTED,
+        notes: str = "",
+        completed_on: date | None = None,
+        position: int | None = None,
+        milestone_uuid: str | None = None,
+    ) -> Milestone:
+        """A new milestone on a card, at ``position`` (default: the end)."""
+        if not description.strip():
+            raise InvalidInput("a milestone needs a description")
+        with self.transaction():
+            self._check_version("cards", card_uuid, None)
+            count = self.db.execute(
+                "SELECT COUNT(*) FROM milestones WHERE card_uuid = ? AND deleted = 0", [card_uuid]
+            ).fetchone()[0]
+            at = count if position is None else max(0, min(position, count))
+            self.db.execute(
+                "UPDATE milestones SET position = position + 1"
+                " WHERE card_uuid = ? AND deleted = 0 AND position >= ?",
+                [card_uuid, at],
+            )
+            milestone = Milestone(
+                description=description,
+                target=target,
+                status=MilestoneStatus(status),
+                notes=notes,
+                completed_on=completed_on,
+                position=at,
+                uuid=milestone_uuid or new_uuid(),
+            )
+            now = _now()
+            self._insert_milestone(card_uuid, milestone, now)
+            self._audit(
+                "milestones",
+                milestone.uuid,
+                "(created)",
+                None,
+                f"{description} – {target}" if target else description,
+                now,
+            )
+            self._touch_card(card_uuid, now)
+        return self.milestone(milestone.uuid)
+
+    def _touch_card(self, card_uuid: str, now: datetime) -> None:
+        """A milestone changed: the card's last-updated time and search text follow."""
+        self.db.execute(
+            "UPDATE cards SET updated_at = ? WHERE uuid = ?", [now.isoformat(), card_uuid]
+        )
+        self._reindex_card(card_uuid)
+
+    def update_milestone(
+        self, milestone_uuid: str, expected_version: int | None, **fields: Any
+    ) -> Milestone:
+        """Change milestone fields (not the target: use :meth:`revise_target`)."""
+        with self.transaction():
+            current = self._check_version("milestones", milestone_uuid, expected_version)
+            now = _now()
+            sets: dict[str, Any] = {}
+            for field, value in fields.items():
+                if field not in MILESTONE_FIELDS:
+                    raise InvalidInput(f"unknown milestone field {field!r}")
+                stored: Any
+                if field == "status":
+                    stored = str(MilestoneStatus(value))
+                elif field == "completed_on":
+                    stored = value.isoformat() if value else None
+                else:
+                    stored = str(value)
+                if field == "description" and not stored.strip():
+                    raise InvalidInput("a milestone needs a description")
+                if current[field] == stored:
+                    continue
+                self._audit("milestones", milestone_uuid, field, current[field], stored, now)
+                sets[field] = stored
+            if sets:
+                assignments = ", ".join(f"{column} = ?" for column in sets)
+                self.db.execute(
+                    f"UPDATE milestones SET {assignments}, version = version + 1, updated_at = ?"
+                    " WHERE uuid = ?",
+                    [*sets.values(), now.isoformat(), milestone_uuid],
+                )
+                self._touch_card(current["card_uuid"], now)
+        return self.milestone(milestone_uuid)
+
+    def revise_target(
+        self, milestone_uuid: str, expected_version: int | None, new_target: str, reason: str
+    ) -> Milestone:
+        """Re-date a milestone: the first revision keeps the original target as baseline."""
+        with self.transaction():
+            current = self._check_version("milestones", milestone_uuid, expected_version)
+            if current["target"] == new_target:
+                return self.milestone(milestone_uuid)
+            now = _now()
+            original = current["original_target"]
+            if original is None:
+                original = current["target"]
+            self.db.execute(
+                "INSERT INTO milestone_revisions (milestone_uuid, old_target, new_target, reason,"
+                " changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)",
+                [milestone_uuid, current["target"], new_target, reason, now.isoformat(), self.user],
+            )
+            self._audit("milestones", milestone_uuid, "target", current["target"], new_target, now)
+            if reason:
+                self._audit("milestones", milestone_uuid, "reason for change", None, reason, now)
+            self.db.execute(
+                "UPDATE milestones SET target = ?, original_target = ?, version = version + 1,"
+                " updated_at = ? WHERE uuid = ?",
+                [new_target, original, now.isoformat(), milestone_uuid],
+            )
+            self._touch_card(current["card_uuid"], now)
+        return self.milestone(milestone_uuid)
+
+    def delete_milestone(self, milestone_uuid: str, expected_version: int | None) -> None:
+        """Remove a milestone from its card (kept in the file so undo can bring it back)."""
+        self._set_deleted(milestone_uuid, expected_version, deleted=True)
+
+    def restore_milestone(self, milestone_uuid: str) -> Milestone:
+        """Undo a delete: the milestone returns where it was, with its history."""
+        self._set_deleted(milestone_uuid, None, deleted=False)
+        return self.milestone(milestone_uuid)
+
+    def _set_deleted(
+        self, milestone_uuid: str, expected_version: int | None, *, deleted: bool
+    ) -> None:
+        with self.transaction():
+            current = self._check_version("milestones", milestone_uuid, expected_version)
+            if bool(current["deleted"]) == deleted:
+                return
+            now = _now()
+            card_uuid, position = current["card_uuid"], current["position"]
+            if deleted:
+                self.db.execute(
+                    "UPDATE milestones SET position = position - 1"
+                    " WHERE card_uuid = ? AND deleted = 0 AND position > ?",
+                    [card_uuid, position],
+                )
+            else:
+                self.db.execute(
+                    "UPDATE milestones SET position = position + 1"
+                    " WHERE card_uuid = ? AND deleted = 0 AND position >= ?",
+                    [card_uuid, position],
+                )
+            self._audit(
+                "milestones",
+                milestone_uuid,
+                "deleted",
+                str(not deleted).lower(),
+                str(deleted).lower(),
+                now,
+            )
+            self.db.execute(
+                "UPDATE milestones SET deleted = ?, version = version + 1, updated_at = ?"
+                " WHERE uuid = ?",
+                [int(deleted), now.isoformat(), milestone_uuid],
+            )
+            self._touch_card(card_uuid, now)
+
+    def move_milestone(self, milestone_uuid: str, new_position: int) -> Milestone:
+        """Reorder: put the milestone at ``new_position`` among its card's milestones."""
+        with self.transaction():
+            current = self._check_version("milestones", milestone_uuid, None)
+            card_uuid = current["card_uuid"]
+            order = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT uuid FROM milestones WHERE card_uuid = ? AND deleted = 0"
+                    " ORDER BY position, rowid",
+                    [card_uuid],
+                ).fetchall()
+            ]
+            old_index = order.index(milestone_uuid)
+            new_index = max(0, min(new_position, len(order) - 1))
+            if old_index == new_index:
+                return self.milestone(milestone_uuid)
+            order.insert(new_index, order.pop(old_index))
+            for index, uuid in enumerate(order):
+                self.db.execute("UPDATE milestones SET position = ? WHERE uuid = ?", [index, uuid])
+            now = _now()
+            self._audit("milestones", milestone_uuid, "position", old_index + 1, new_index + 1, now)
+            self._touch_card(card_uuid, now)
+        return self.milestone(milestone_uuid)
+
+    # ------------------------------------------------------------------ programme settings
+
+    def update_programme(self, code: str | None, **fields: Any) -> None:
+        """Edit title, report title, introduction or column headings (audited)."""
+        programme_id, canonical = self._programme_id(code)
+        allowed = {"title", "report_title", "introduction", "column_headings"}
+        with self.transaction():
+            row = self.db.execute(
+                "SELECT title, report_title, introduction, column_headings FROM programmes"
+                " WHERE id = ?",
+                [programme_id],
+            ).fetchone()
+            current = dict(
+                zip(["title", "report_title", "introduction", "column_headings"], row, strict=True)
+            )
+            now = _now()
+            for field, value in fields.items():
+                if field not in allowed:
+                    raise InvalidInput(f"unknown programme field {field!r}")
+                if field == "introduction":
+                    stored = _paragraphs_to_json(value)
+                    old_text = paragraphs_to_text(_paragraphs_from_json(current[field]))
+                    new_text = paragraphs_to_text(value)
+                elif field == "column_headings":
+                    if len(value) != 4:
+                        raise InvalidInput("a report has exactly four column headings")
+                    stored = _json(list(value))
+                    old_text, new_text = " | ".join(json.loads(current[field])), " | ".join(value)
+                else:
+                    stored = old_text = new_text = str(value)
+                    old_text = current[field]
+                if stored == current[field]:
+                    continue
+                self.db.execute(
+                    f"UPDATE programmes SET {field} = ? WHERE id = ?", [stored, programme_id]
+                )
+                self._audit("programmes", canonical, field, old_text, new_text, now)
+
+    def set_lead_key(self, code: str | None, key: Sequence[LeadRole]) -> None:
+        """Replace the lead-role key (so the seed's missing SLE can be added)."""
+        programme_id, canonical = self._programme_id(code)
+        codes = [k.code.strip() for k in key]
+        if any(not c for c in codes):
+            raise InvalidInput("every lead role needs a code")
+        if len(set(codes)) != len(codes):
+            raise InvalidInput("a lead code appears twice in the key")
+        with self.transaction():
+            old = self.load_programme(canonical).lead_key
+            if [(k.code, k.role) for k in old] == [(k.code.strip(), k.role) for k in key]:
+                return
+            self.db.execute("DELETE FROM lead_roles WHERE programme_id = ?", [programme_id])
+            self._write_key(programme_id, [LeadRole(k.code.strip(), k.role) for k in key])
+            self._audit(
+                "programmes",
+                canonical,
+                "lead key",
+                "; ".join(f"{k.code} – {k.role}" for k in old),
+                "; ".join(f"{k.code.strip()} – {k.role}" for k in key),
+                _now(),
+            )
+
+    def _write_key(self, programme_id: int, key: Sequence[LeadRole]) -> None:
+        for index, entry in enumerate(key):
+            self.db.execute(
+                "INSERT INTO lead_roles (programme_id, code, role, position) VALUES (?, ?, ?, ?)",
+                [programme_id, entry.code, entry.role, index],
+            )
+
+    def set_themes(self, code: str | None, themes: Sequence[str]) -> None:
+        """Replace the theme list; cards keep themes that survive (matched by name)."""
+        programme_id, canonical = self._programme_id(code)
+        names = [t.strip() for t in themes if t.strip()]
+        if len(set(names)) != len(names):
+            raise InvalidInput("a theme appears twice")
+        with self.transaction():
+            rows = self.db.execute(
+                "SELECT id, name FROM themes WHERE programme_id = ? ORDER BY position, id",
+                [programme_id],
+            ).fetchall()
+            old_names = [r[1] for r in rows]
+            if old_names == names:
+                return
+            existing = {r[1]: r[0] for r in rows}
+            for name, theme_id in existing.items():
+                if name not in names:
+                    self.db.execute("DELETE FROM themes WHERE id = ?", [theme_id])
+            for index, name in enumerate(names):
+                if name in existing:
+                    self.db.execute(
+                        "UPDATE themes SET position = ? WHERE id = ?", [index, existing[name]]
+                    )
+                else:
+                    self.db.execute(
+                        "INSERT INTO themes (programme_id, name, position) VALUES (?, ?, ?)",
+                        [programme_id, name, index],
+                    )
+            self._audit(
+                "programmes", canonical, "themes", "; ".join(old_names), "; ".join(names), _now()
+            )
+
+    def _write_themes(self, programme_id: int, themes: Sequence[str]) -> None:
+        for index, name in enumerate(themes):
+            self.db.execute(
+                "INSERT INTO themes (programme_id, name, position) VALUES (?, ?, ?)",
+                [programme_id, name, index],
+            )
+
+    def create_programme(self, code: str, title: str) -> None:
+        """A new, empty programme with the default headings and an open period."""
+        code = code.strip()
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", code):
+            raise InvalidInput("a programme code is 1–20 letters, digits, '-' or '_'")
+        if not title.strip():
+            raise InvalidInput("a programme needs a title")
+        today = date.today()
+        self.insert_programme(
+            Programme(
+                code=code,
+                title=title.strip(),
+                report_title=f"{title.strip()} – Progress Report",
+                periods=[Period(today.strftime("%B %Y"), today)],
+            )
+        )
+
+    # ------------------------------------------------------------------ periods
+
+    def new_period(self, code: str | None, label: str, as_at: date, meeting: str = "") -> Period:
+        """Start a reporting period: cards carry on as they stand, narratives start empty."""
+        programme_id, canonical = self._programme_id(code)
+        label = label.strip()
+        if not label:
+            raise InvalidInput("a reporting period needs a label, e.g. 'March 2020'")
+        with self.transaction():
+            if self.db.execute(
+                "SELECT 1 FROM periods WHERE programme_id = ? AND label = ?",
+                [programme_id, label],
+            ).fetchone():
+                raise InvalidInput(f"period {label!r} already exists")
+            latest = self.db.execute(
+                "SELECT MAX(as_at) FROM periods WHERE programme_id = ?", [programme_id]
+            ).fetchone()[0]
+            if latest and as_at.isoformat() <= latest:
+                after = date.fromisoformat(latest)
+                raise InvalidInput(f"the new period's as-at date must be after {after:%d/%m/%Y}")
+            now = _now()
+            self.db.execute(
+                "INSERT INTO periods (programme_id, label, as_at, meeting, published, created_at)"
+                " VALUES (?, ?, ?, ?, 0, ?)",
+                [programme_id, label, as_at.isoformat(), meeting, now.isoformat()],
+            )
+            self._audit(
+                "periods", canonical, "(new period)", None, f"{label} as at {as_at:%d/%m/%Y}", now
+            )
+        return Period(label, as_at, meeting)
+
+    def publish_period(self, code: str | None, label: str, *, at: datetime | None = None) -> None:
+        """Freeze the period's report as sent to committee (its snapshot never changes)."""
+        programme_id, canonical = self._programme_id(code)
+        with self.transaction():
+            row = self.db.execute(
+                "SELECT id, published FROM periods WHERE programme_id = ? AND label = ?",
+                [programme_id, label],
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no reporting period {label!r} in {canonical}")
+            if row[1]:
+                raise InvalidInput(f"period {label!r} is already published")
+            snapshot = self.snapshot_as_of_period(canonical, label)
+            when = at or _now()
+            snapshot_periods = snapshot["periods"]
+            for p in snapshot_periods:
+                if p["label"] == label:
+                    p["published"] = True
+                    p["published_at"] = when.isoformat()
+            self.db.execute(
+                "UPDATE periods SET published = 1, published_at = ?, snapshot = ? WHERE id = ?",
+                [when.isoformat(), _json(snapshot), row[0]],
+            )
+            self._audit("periods", canonical, f"published ({label})", "false", "true", _now())
+
+    def snapshot_as_of_period(self, code: str | None, label: str) -> dict[str, Any]:
+        """The programme as it stands, cut to ``label`` as its latest period."""
+        programme = self.load_programme(code)
+        labels = [p.label for p in programme.periods]
+        if label not in labels:
+            raise NotFound(f"no reporting period {label!r}")
+        programme.periods = programme.periods[: labels.index(label) + 1]
+        return programme_to_dict(programme)
+
+    def period_snapshot(self, code: str | None, label: str) -> dict[str, Any] | None:
+        programme_id, _ = self._programme_id(code)
+        row = self.db.execute(
+            "SELECT snapshot FROM periods WHERE programme_id = ? AND label = ?",
+            [programme_id, label],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no reporting period {label!r}")
+        return json.loads(row[0]) if row[0] else None
+
+    def published_programme(self, code: str | None, label: str) -> Programme | None:
+        """The programme exactly as frozen when ``label`` was published."""
+        snapshot = self.period_snapshot(code, label)
+        return programme_from_dict(snapshot) if snapshot else None
+
+    def latest_published_snapshot(self, code: str | None) -> dict[str, Any] | None:
+        programme_id, _ = self._programme_id(code)
+        row = self.db.execute(
+            "SELECT snapshot FROM periods WHERE programme_id = ? AND published = 1"
+            " ORDER BY as_at DESC, id DESC LIMIT 1",
+            [programme_id],
+        ).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    def period_pdf(self, code: str | None, label: str) -> bytes | None:
+        programme_id, _ = self._programme_id(code)
+        row = self.db.execute(
+            "SELECT pdf FROM periods WHERE programme_id = ? AND label = ?", [programme_id, label]
+        ).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def store_period_pdf(self, code: str | None, label: str, pdf: bytes) -> None:
+        """Keep the first print of a published period; later prints give these bytes back."""
+        programme_id, _ = self._programme_id(code)
+        with self.transaction():
+            self.db.execute(
+                "UPDATE periods SET pdf = ? WHERE programme_id = ? AND label = ? AND published = 1"
+                " AND pdf IS NULL",
+                [pdf, programme_id, label],
+            )
+
+    def changes_since_last_report(self, code: str | None) -> list[Change]:
+        """What changed since the latest published period, with who and when from the audit."""
+        before = self.latest_published_snapshot(code)
+        if before is None:
+            return []
+        after = programme_to_dict(self.load_programme(code))
+        changes = changes_between(before, after)
+        published_at = next(
+            (p.get("published_at") for p in before["periods"] if p.get("published")), None
+        )
+        for change in changes:
+            self._attach_audit(change, published_at)
+        return changes
+
+    def _attach_audit(self, change: Change, since: str | None) -> None:
+        field = change.field
+        query = "SELECT at, who FROM audit WHERE row_uuid = ?"
+        params: list[Any] = [change.row_uuid]
+        if field == "progress":
+            query += " AND field LIKE 'progress (%'"
+        elif field in ("", "rag"):
+            pass
+        else:
+            query += " AND field = ?"
+            params.append(field)
+        if since:
+            query += " AND at >= ?"
+            params.append(since)
+        row = self.db.execute(query + " ORDER BY id DESC LIMIT 1", params).fetchone()
+        if row:
+            change.when, change.by = datetime.fromisoformat(row[0]), row[1]
+
+    # ------------------------------------------------------------------ exports
+
+    def log_export(self, kind: str, code: str, period_label: str, filename: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO export_log (at, who, kind, programme_code, period_label, filename)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [_now().isoformat(), self.user, kind, code, period_label, filename],
+            )
+
+    def export_log(self, code: str | None = None) -> list[ExportRecord]:
+        query = "SELECT at, who, kind, programme_code, period_label, filename FROM export_log"
+        params: list[Any] = []
+        if code:
+            query += " WHERE programme_code = ?"
+            params.append(self.programme_code(code))
+        rows = self.db.execute(query + " ORDER BY id DESC", params).fetchall()
+        return [ExportRecord(datetime.fromisoformat(r[0]), *r[1:]) for r in rows]
+
+    def export_all(self) -> dict[str, Any]:
+        """The whole database as JSON-ready data: what ``export json`` writes."""
+        return {
+            "fowdesk": __version__,
+            "schema": self.schema_version(),
+            "exported_at": _now().isoformat(),
+            "programmes": [
+                programme_to_dict(self.load_programme(p.code)) for p in self.programmes()
+            ],
+        }
+
+    # ------------------------------------------------------------------ search
+
+    def ensure_search_index(self) -> None:
+        """Fill the search index if it is empty (a file migrated from schema 1)."""
+        has_cards = self.db.execute("SELECT 1 FROM cards LIMIT 1").fetchone()
+        indexed = self.db.execute("SELECT 1 FROM card_search LIMIT 1").fetchone()
+        if has_cards and not indexed:
+            with self.transaction():
+                for (programme_id,) in self.db.execute("SELECT id FROM programmes").fetchall():
+                    self._reindex_programme(programme_id)
+
+    def _search_body(self, card_uuid: str) -> tuple[int, str] | None:
+        row = self.db.execute(
+            "SELECT programme_id, ref, title, deliverables, leads, next_steps_text,"
+            " cross_reference FROM cards WHERE uuid = ?",
+            [card_uuid],
+        ).fetchone()
+        if row is None:
+            return None
+        programme_id, ref, title, deliverables, leads, next_steps, _ = row
+        parts = [
+            ref,
+            title,
+            _deliverables_text(_deliverables_from_json(deliverables)),
+            leads.replace("/", " "),
+            next_steps,
+        ]
+        parts += [
+            paragraphs_to_text(_paragraphs_from_json(r[0]))
+            for r in self.db.execute(
+                "SELECT paragraphs FROM progress WHERE card_uuid = ?", [card_uuid]
+            ).fetchall()
+        ]
+        parts += [
+            f"{r[0]} {r[1]} {r[2]}"
+            for r in self.db.execute(
+                "SELECT description, target, notes FROM milestones"
+                " WHERE card_uuid = ? AND deleted = 0",
+                [card_uuid],
+            ).fetchall()
+        ]
+        # A card that others point to ("See point 17") is found by their titles too.
+        parts += [
+            r[0]
+            for r in self.db.execute(
+                "SELECT title FROM cards WHERE programme_id = ? AND cross_reference = ?",
+                [programme_id, ref],
+            ).fetchall()
+        ]
+        return programme_id, "\n".join(p for p in parts if p)
+
+    def _reindex_card(self, card_uuid: str) -> None:
+        self._write_search_row(card_uuid)
+        row = self.db.execute(
+            "SELECT c2.uuid FROM cards c JOIN cards c2 ON c2.programme_id = c.programme_id"
+            " AND c2.ref = c.cross_reference WHERE c.uuid = ?",
+            [card_uuid],
+        ).fetchone()
+        if row:
+            self._write_search_row(row[0])
+
+    def _write_search_row(self, card_uuid: str) -> None:
+        self.db.execute("DELETE FROM card_search WHERE card_uuid = ?", [card_uuid])
+        found = self._search_body(card_uuid)
+        if found:
+            self.db.execute(
+                "INSERT INTO card_search (card_uuid, programme_id, body) VALUES (?, ?, ?)",
+                [card_uuid, found[0], found[1]],
+            )
+
+    def _reindex_programme(self, programme_id: int) -> None:
+        for (card_uuid,) in self.db.execute(
+            "SELECT uuid FROM cards WHERE programme_id = ?", [programme_id]
+        ).fetchall():
+            self._write_search_row(card_uuid)
+
+    def search(self, code: str | None, text: str) -> list[str]:
+        """Card UUIDs whose title, deliverables, narratives or milestones hold every word."""
+        programme_id, _ = self._programme_id(code)
+        words = re.findall(r"\w+", text)
+        if not words:
+            return []
+        match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        rows = self.db.execute(
+            "SELECT card_uuid FROM card_search WHERE card_search MATCH ? AND programme_id = ?",
+            [match, programme_id],
+        ).fetchall()
+        return [r[0] for r in rows]
