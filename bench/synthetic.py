@@ -22,13 +22,45 @@ from fowdesk.domain.model import (
 )
 from fowdesk.storage.repository import Repository
 
-WORDS = (
-    "skills digital apprenticeship employer pilot strategy partnership funding schools "
-    "platform workshop stakeholder evaluation levy regional tech sector council delivery "
-    "badge credential procurement consultation bootcamp inclusion network fibre"
-).split()
-TARGETS = ["March 2020", "April to May 2020", "from September 2023", "Spring 2021",
-           "26/02/2020", "2021", "May 2020 to August 2022", ""]
+WORDS = [
+    "skills",
+    "digital",
+    "apprenticeship",
+    "employer",
+    "pilot",
+    "strategy",
+    "partnership",
+    "funding",
+    "schools",
+    "platform",
+    "workshop",
+    "stakeholder",
+    "evaluation",
+    "levy",
+    "regional",
+    "tech",
+    "sector",
+    "council",
+    "delivery",
+    "badge",
+    "credential",
+    "procurement",
+    "consultation",
+    "bootcamp",
+    "inclusion",
+    "network",
+    "fibre",
+]
+TARGETS = [
+    "March 2020",
+    "April to May 2020",
+    "from September 2023",
+    "Spring 2021",
+    "26/02/2020",
+    "2021",
+    "May 2020 to August 2022",
+    "",
+]
 LEADS = ["EDT", "HOD", "HoP & ED", "SAH", "SSM"]
 
 

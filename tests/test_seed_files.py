@@ -16,14 +16,26 @@ SEEDS_DIR = ROOT / "fowdesk" / "seeds"
 SOURCES = [ROOT.parent / "shared" / "seeds", ROOT / "shared" / "seeds"]
 
 _spec = importlib.util.spec_from_file_location(
-    "seed_expected", Path(__file__).with_name("seed_expected.py"))
+    "seed_expected", Path(__file__).with_name("seed_expected.py")
+)
 X = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(X)
 
 STATUSES = {"Not started", "In progress", "On hold", "Complete", "Closed"}
 MILESTONE_STATUSES = {"Not started", "In progress", "Complete", "Delayed", "Cancelled"}
-TOP_KEYS = {"format", "source", "code", "title", "report_title", "introduction",
-            "column_headings", "themes", "lead_key", "periods", "cards"}
+TOP_KEYS = {
+    "format",
+    "source",
+    "code",
+    "title",
+    "report_title",
+    "introduction",
+    "column_headings",
+    "themes",
+    "lead_key",
+    "periods",
+    "cards",
+}
 CARD_REQUIRED = {"ref", "title", "leads", "deliverables"}
 CARD_OPTIONAL = {"theme", "status", "progress", "cross_reference", "next_steps_text", "milestones"}
 SPECIAL = "–’‘“”"
@@ -151,7 +163,7 @@ def test_format_keys(name):
 def test_file_is_utf8_indented_and_keeps_punctuation_unescaped(name):
     raw = (SEEDS_DIR / name).read_text(encoding="utf-8")
     assert "\\u2013" not in raw and "\\u2019" not in raw
-    assert raw.startswith("{\n  \"")
+    assert raw.startswith('{\n  "')
 
 
 # ------------------------------------------------------------ text hygiene
@@ -170,14 +182,22 @@ def test_no_line_break_artefacts(name):
         assert not re.search(r"[a-z]- [a-z]", s), (path, s)
 
 
-@pytest.mark.parametrize("name,seed,rewritten", [
-    ("fow.json", "000_18ccebc103d2a05b.txt", set()),
-    ("ds2430.json", "003_fff2016c01b3fd99.txt",
-     {"Ensure that users are continually engaged throughout a digital change project, "
-      "create a robust engagement model using change management principles",
-      X.DS_JOINED_BENEFIT,
-      "Digital Strategy 2024-30 – Progress Report"}),
-])
+@pytest.mark.parametrize(
+    "name,seed,rewritten",
+    [
+        ("fow.json", "000_18ccebc103d2a05b.txt", set()),
+        (
+            "ds2430.json",
+            "003_fff2016c01b3fd99.txt",
+            {
+                "Ensure that users are continually engaged throughout a digital change project, "
+                "create a robust engagement model using change management principles",
+                X.DS_JOINED_BENEFIT,
+                "Digital Strategy 2024-30 – Progress Report",
+            },
+        ),
+    ],
+)
 def test_every_text_is_verbatim_from_the_seed(name, seed, rewritten):
     source = normalise(seed_text(seed))
     for where, text in content_texts(load(name)):
@@ -205,8 +225,13 @@ def test_fow_uses_the_seed_dashes_and_curly_quotes(fow):
     assert "‘best fit’" in by_ref["7"]["deliverables"][0]["text"]
     assert "“City Vision”" in by_ref["1"]["progress"]["February 2020"][1]["text"]
     assert "‘map and gap’" in by_ref["6"]["progress"]["February 2020"][1]["text"]
-    assert "technology partner – DigitalMe – but" in by_ref["2"]["progress"]["February 2020"][1]["text"]
-    assert "Office 365 rolled out – July 2020" == by_ref["10"]["progress"]["February 2020"][1]["text"]
+    assert (
+        "technology partner – DigitalMe – but"
+        in by_ref["2"]["progress"]["February 2020"][1]["text"]
+    )
+    assert (
+        by_ref["10"]["progress"]["February 2020"][1]["text"] == "Office 365 rolled out – July 2020"
+    )
 
 
 def test_ds_keeps_the_seed_quotes(ds):
@@ -234,7 +259,7 @@ def test_fow_programme_header(fow):
     assert fow["periods"][0].get("meeting", "") == ""
     intro = fow["introduction"]
     assert len(intro) == len(X.FOW_INTRO_STARTS)
-    for para, (start, inner, end) in zip(intro, X.FOW_INTRO_STARTS):
+    for para, (start, inner, end) in zip(intro, X.FOW_INTRO_STARTS, strict=False):
         assert para.startswith(start), para
         assert inner in para, para
         assert para.endswith(end), para
@@ -260,7 +285,7 @@ def test_fow_card(fow, exp):
     assert set(progress) <= {"February 2020"}
     paras = progress.get("February 2020", [])
     assert len(paras) == len(exp["progress"])
-    for p, (bulleted, opening) in zip(paras, exp["progress"]):
+    for p, (bulleted, opening) in zip(paras, exp["progress"], strict=False):
         assert p["bulleted"] is bulleted, p["text"]
         assert p["text"].startswith(opening), (p["text"], opening)
 
