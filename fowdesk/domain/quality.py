@@ -28,9 +28,9 @@ def quality_notes(programme: Programme, as_at: date) -> list[str]:
                 f"{code}: lead code {lead!r} is used (rec {', '.join(refs)}) but missing "
                 "from the lead-role key"
             )
-    refs = {card.ref for card in programme.cards}
+    known_refs = {card.ref for card in programme.cards}
     for card in programme.cards:
-        if card.cross_reference and card.cross_reference not in refs:
+        if card.cross_reference and card.cross_reference not in known_refs:
             notes.append(
                 f"{code} rec {card.ref}: refers to point {card.cross_reference}, which does "
                 "not exist"

@@ -53,4 +53,7 @@ def write_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
 
 
 def write_bytes_atomically(path: Path | str, data: bytes) -> Path:
-    return write_atomically(path, lambda temporary: temporary.write_bytes(data))
+    def write(temporary: Path) -> None:
+        temporary.write_bytes(data)
+
+    return write_atomically(path, write)

@@ -18,7 +18,7 @@ The rules (DESIGN.md, Storage rules) in one place:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -137,7 +137,7 @@ def _configure(conn: sqlite3.Connection) -> None:
 
 
 def open_existing(
-    path: Path, migrations: list[Migration], backup_dir: Path
+    path: Path, migrations: Sequence[Migration], backup_dir: Path
 ) -> sqlite_utils.Database:
     """Open a fowdesk file for reading and writing, migrating it if it is older.
 
@@ -163,7 +163,7 @@ def open_existing(
     return db
 
 
-def create_new(path: Path, migrations: list[Migration]) -> sqlite_utils.Database:
+def create_new(path: Path, migrations: Sequence[Migration]) -> sqlite_utils.Database:
     """Create a new, empty fowdesk file at the latest schema."""
     path = Path(path)
     if path.exists():
@@ -183,7 +183,9 @@ def create_new(path: Path, migrations: list[Migration]) -> sqlite_utils.Database
     return db
 
 
-def _run_migrations(db: sqlite_utils.Database, migrations: list[Migration], current: int) -> None:
+def _run_migrations(
+    db: sqlite_utils.Database, migrations: Sequence[Migration], current: int
+) -> None:
     """Run each pending migration in its own IMMEDIATE transaction, bumping user_version."""
     for number, migration in enumerate(migrations, start=1):
         if number <= current:

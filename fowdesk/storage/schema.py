@@ -7,6 +7,8 @@ shipped: add the next one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlite_utils
 
 
@@ -177,5 +179,8 @@ def _migration_2_search_and_exports(db: sqlite_utils.Database) -> None:
     # an empty index on open (see Repository.ensure_search_index).
 
 
-MIGRATIONS = [_migration_1_core, _migration_2_search_and_exports]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1_core,
+    _migration_2_search_and_exports,
+]
 LATEST_VERSION = len(MIGRATIONS)
