@@ -1,0 +1,97 @@
+"""User text made safe for the PDF: escaped, printable, and in a font that is embedded.
+
+Every string an officer typed reaches reportlab through :func:`markup`, so
+``R&D <pilot>`` or ``<img src="/etc/passwd">`` prints as typed and can never
+change the report's markup or make reportlab read a file. The report is set
+in DejaVu Sans (shipped in ``resources/fonts``), which draws "•", "–", curly
+quotes, Polish, Cyrillic and Greek; a character it lacks, and anything beyond
+U+FFFF (emoji, which reportlab cannot map back to text), becomes
+:data:`PLACEHOLDER` instead of an empty box or a crash.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from functools import cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from fowdesk import paths
+
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+
+#: What a character the font cannot draw prints as: visible, and readable back as text.
+PLACEHOLDER = "[?]"
+
+_FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+_register_lock = threading.Lock()
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold) with reportlab once per process.
+
+    DejaVu has no italic in ``resources/``, so ``<i>`` maps to the regular face
+    rather than falling back to a Helvetica that would not be embedded.
+    """
+    with _register_lock:
+        if REGULAR in pdfmetrics.getRegisteredFontNames():
+            return
+        for name, filename in _FONT_FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(paths.resource("fonts", filename))))
+        for bold, italic, face in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, REGULAR), (1, 1, BOLD)):
+            addMapping(REGULAR, bold, italic, face)
+            addMapping(BOLD, bold, italic, BOLD)
+
+
+@cache
+def _coverage(font_name: str) -> frozenset[int]:
+    register_fonts()
+    font = pdfmetrics.getFont(font_name)
+    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+
+
+def _covered_by_both() -> frozenset[int]:
+    # Text may be set in either face (a title is bold), so a character counts
+    # as drawable only when both faces have it.
+    return _coverage(REGULAR) & _coverage(BOLD)
+
+
+_KEEP_CONTROLS = {"\n"}
+_AS_SPACE = {"\t", "\r", "\f", "\v", "\u2028", "\u2029", "\x85"}
+
+
+def printable(text: str | None) -> str:
+    """The text as it will print: controls dropped, unknown characters as the placeholder.
+
+    Newlines are kept (they become line breaks); tabs and other line
+    separators become spaces.
+    """
+    if not text:
+        return ""
+    drawable = _covered_by_both()
+    out: list[str] = []
+    for char in text.replace("\r\n", "\n"):
+        if char in _KEEP_CONTROLS:
+            out.append(char)
+        elif char in _AS_SPACE:
+            out.append(" ")
+        elif unicodedata.category(char) == "Cc":
+            continue  # other control characters carry no meaning in print
+        elif unicodedata.category(char) in ("Cf",) and ord(char) not in drawable:
+            continue  # invisible formatting marks (e.g. a stray BOM) the font cannot show
+        elif ord(char) > 0xFFFF or ord(char) not in drawable:
+            out.append(PLACEHOLDER)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def markup(text: str | None) -> str:
+    """User text as reportlab Paragraph markup that prints exactly what was typed."""
+    escaped = escape(printable(text))
+    return escaped.replace("\n", "<br/>")
