@@ -1,0 +1,140 @@
+"""The Excel return's sheets and columns: the one list the writer and the reader share.
+
+A column's header is what a PMO officer sees and what the reader looks for
+(in any order, after Excel or LibreOffice re-saved the file); its ``key`` is
+what the code calls it. Whether a column is read back on import is decided
+here too, so the writer's "for reading only" and the reader's "ignored" can
+never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a column's cells are written and read."""
+
+    TEXT = "text"  # short text, one line
+    LONG = "long"  # wrapped text: titles, narratives, notes
+    DATE = "date"  # a real Excel date shown dd/mm/yyyy
+    DATETIME = "datetime"
+    NUMBER = "number"
+    RAG = "rag"  # a RAG letter, coloured by conditional formatting
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    kind: Kind = Kind.TEXT
+    #: Read back on import. False: worked out by fowdesk, shown for reading.
+    editable: bool = True
+    #: The import refuses a return that lacks this column.
+    required: bool = True
+    hidden: bool = False
+
+
+SUMMARY = "Summary"
+RECOMMENDATIONS = "Recommendations"
+MILESTONES = "Milestones"
+CHANGES = "Changes"
+KEY = "Key"
+SHEET_NAMES = (SUMMARY, RECOMMENDATIONS, MILESTONES, CHANGES, KEY)
+
+#: Sheets an import cannot do without (Changes and Key are for reading).
+REQUIRED_SHEETS = (SUMMARY, RECOMMENDATIONS, MILESTONES)
+
+#: The table names the data sheets' Excel tables are given.
+TABLE_NAMES = {
+    RECOMMENDATIONS: "Recommendations",
+    MILESTONES: "Milestones",
+    CHANGES: "Changes",
+    KEY: "LeadKey",
+}
+
+RECOMMENDATION_COLUMNS: tuple[Column, ...] = (
+    Column("ref", "Ref", 7),
+    Column("title", "Title", 34, Kind.LONG),
+    Column("theme", "Theme", 12, Kind.LONG),
+    Column("lead", "Lead", 9, Kind.LONG),
+    Column("rag", "RAG", 6, Kind.RAG, editable=False, required=False),
+    Column("previous_rag", "Previous RAG", 9, Kind.RAG, editable=False, required=False),
+    Column("rag_override", "RAG override", 9, Kind.RAG),
+    Column("rag_override_reason", "Override reason", 18, Kind.LONG),
+    Column("status", "Status", 12),
+    Column("progress", "Progress to date", 62, Kind.LONG),
+    Column("next_steps", "Next steps", 22, Kind.LONG),
+    Column("updated", "Last updated", 17, Kind.DATETIME, editable=False, required=False),
+    Column("id", "ID", 38, hidden=True),
+    Column("version", "Version", 9, Kind.NUMBER, hidden=True),
+)
+
+MILESTONE_COLUMNS: tuple[Column, ...] = (
+    Column("ref", "Ref", 7),
+    Column("description", "Milestone", 44, Kind.LONG),
+    Column("target", "Target", 20, Kind.LONG),
+    Column("due_by", "Due by", 12, Kind.DATE, editable=False, required=False),
+    Column("status", "Status", 12),
+    Column("rag", "RAG", 6, Kind.RAG, editable=False, required=False),
+    Column("completed_on", "Completed on", 12, Kind.DATE),
+    Column("original_target", "Original target", 18, Kind.LONG, editable=False, required=False),
+    Column("slippage", "Slippage (days)", 9, Kind.NUMBER, editable=False, required=False),
+    Column("revisions", "Revisions", 9, Kind.NUMBER, editable=False, required=False),
+    Column("reason", "Reason for change", 24, Kind.LONG),
+    Column("notes", "Notes", 26, Kind.LONG),
+    Column("id", "ID", 38, hidden=True),
+    Column("version", "Version", 9, Kind.NUMBER, hidden=True),
+)
+
+CHANGE_COLUMNS: tuple[Column, ...] = (
+    Column("ref", "Ref", 7),
+    Column("what", "What changed", 50, Kind.LONG),
+    Column("was", "Was", 40, Kind.LONG),
+    Column("now", "Now", 40, Kind.LONG),
+    Column("when", "When", 17, Kind.DATETIME),
+    Column("by", "By", 14),
+)
+
+KEY_COLUMNS: tuple[Column, ...] = (
+    Column("code", "Code", 12),
+    Column("role", "Lead role", 60, Kind.LONG),
+)
+
+COLUMNS = {
+    RECOMMENDATIONS: RECOMMENDATION_COLUMNS,
+    MILESTONES: MILESTONE_COLUMNS,
+    CHANGES: CHANGE_COLUMNS,
+    KEY: KEY_COLUMNS,
+}
+
+#: Labels in the Summary sheet's first column that the reader looks for.
+SUMMARY_PROGRAMME = "Programme"
+SUMMARY_CODE = "Programme code"
+SUMMARY_PERIOD = "Period"
+SUMMARY_AS_AT = "As at"
+SUMMARY_LEAD = "Lead"
+SUMMARY_EXPORTED = "Exported"
+SUMMARY_EXPORTED_BY = "Exported by"
+
+#: Excel's limit on the characters in one cell (openpyxl would cut longer text silently).
+CELL_LIMIT = 32_767
+
+#: How far below the data the drop-downs and RAG colours reach, so rows a PMO
+#: officer adds to the table get them too.
+SPARE_ROWS = 200
+
+
+def column_letter_map(columns: tuple[Column, ...]) -> dict[str, int]:
+    """Key → 1-based column number, in the order the writer lays them out."""
+    return {column.key: index for index, column in enumerate(columns, start=1)}
+
+
+def header_key(header: object, columns: tuple[Column, ...]) -> str | None:
+    """The key of the column a header cell names (spacing and case forgiven)."""
+    if not isinstance(header, str):
+        return None
+    wanted = " ".join(header.split()).casefold()
+    return next((c.key for c in columns if c.header.casefold() == wanted), None)

@@ -1,0 +1,591 @@
+"""The Excel return: the spreadsheet a PMO officer opens, filters, edits and sends back.
+
+:func:`build_workbook` is pure (domain objects in, an openpyxl workbook out)
+so the window can run it in a worker; :func:`export_return` loads the
+programme, writes the file atomically and records the export. The reader in
+:mod:`fowdesk.exports.xlsx_import` reads the same columns back, from the same
+list in :mod:`fowdesk.exports.xlsx_columns`.
+
+Every text cell goes through :func:`safe_text` and is stored as text: an
+officer's "=HYPERLINK(…)" stays words, never a formula.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from fowdesk import paths
+from fowdesk.domain.changes import Change
+from fowdesk.domain.leads import format_leads, normalise_code
+from fowdesk.domain.model import (
+    RAG_COLOURS,
+    Card,
+    CardStatus,
+    Milestone,
+    MilestoneStatus,
+    Programme,
+    Rag,
+)
+from fowdesk.domain.narrative import paragraphs_to_text
+from fowdesk.domain.rag import card_rag, milestone_rag
+from fowdesk.errors import FowdeskError, InvalidInput
+from fowdesk.exports.files import write_atomically
+from fowdesk.exports.xlsx_columns import (
+    CELL_LIMIT,
+    CHANGE_COLUMNS,
+    CHANGES,
+    KEY,
+    KEY_COLUMNS,
+    MILESTONE_COLUMNS,
+    MILESTONES,
+    RECOMMENDATION_COLUMNS,
+    RECOMMENDATIONS,
+    SPARE_ROWS,
+    SUMMARY,
+    SUMMARY_AS_AT,
+    SUMMARY_CODE,
+    SUMMARY_EXPORTED,
+    SUMMARY_EXPORTED_BY,
+    SUMMARY_LEAD,
+    SUMMARY_PERIOD,
+    SUMMARY_PROGRAMME,
+    TABLE_NAMES,
+    Column,
+    Kind,
+    column_letter_map,
+)
+
+#: Characters openpyxl refuses in a cell (and XML cannot hold); tab and newlines stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+LEAD_CODES_NAME = "LeadCodes"
+
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_HEADER_FILL = PatternFill(start_color="DCE6F1", end_color="DCE6F1", fill_type="solid")
+
+
+def safe_text(value: object) -> str:
+    """Text as a cell may hold it: control characters removed, line ends as "\\n"."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+@dataclass
+class SheetRows:
+    """One data sheet's rows, as plain values, before anything is written."""
+
+    name: str
+    columns: tuple[Column, ...]
+    rows: list[list[Any]]
+
+
+def _as_at(programme: Programme) -> date:
+    period = programme.current_period
+    return period.as_at if period else date.today()
+
+
+def cards_for_lead(programme: Programme, lead: str | None) -> list[Card]:
+    """The cards a lead owns ("EDT/SSM" belongs to both), or all of them."""
+    if not lead:
+        return list(programme.cards)
+    wanted = normalise_code(lead)
+    return [c for c in programme.cards if any(normalise_code(x) == wanted for x in c.leads)]
+
+
+def resolve_lead(programme: Programme, lead: str | None) -> str | None:
+    """The lead code as the key (or the cards) spell it; an unknown code is an error."""
+    if not lead:
+        return None
+    wanted = normalise_code(lead)
+    known = [k.code for k in programme.lead_key] + [x for c in programme.cards for x in c.leads]
+    for code in known:
+        if normalise_code(code) == wanted:
+            return code
+    codes = ", ".join(k.code for k in programme.lead_key) or "none"
+    raise InvalidInput(f"no lead {lead!r} in {programme.code} (the key's codes: {codes})")
+
+
+def recommendation_rows(
+    programme: Programme, cards: Sequence[Card], previous_rags: dict[str, str]
+) -> list[list[Any]]:
+    as_at = _as_at(programme)
+    label = programme.current_period.label if programme.current_period else ""
+    rows = []
+    for card in cards:
+        rag = card_rag(card, as_at, as_at)
+        values = {
+            "ref": card.ref,
+            "title": card.title,
+            "theme": card.theme or "",
+            "lead": format_leads(card.leads),
+            "rag": str(rag.rag),
+            "previous_rag": previous_rags.get(card.uuid) or "",
+            "rag_override": str(card.rag_override) if card.rag_override else "",
+            "rag_override_reason": card.rag_override_reason,
+            "status": str(card.status),
+            "progress": paragraphs_to_text(card.progress_for(label)),
+            "next_steps": card.next_steps_text,
+            "updated": card.updated_at,
+            "id": card.uuid,
+            "version": card.version,
+        }
+        rows.append([values[c.key] for c in RECOMMENDATION_COLUMNS])
+    return rows
+
+
+def milestone_values(milestone: Milestone, ref: str, as_at: date) -> dict[str, Any]:
+    """One milestone as the Milestones sheet shows it (the reader compares against this)."""
+    window = milestone.window(as_at)
+    rag = milestone_rag(milestone, as_at, as_at)
+    revised = milestone.revision_count > 0
+    return {
+        "ref": ref,
+        "description": milestone.description,
+        "target": milestone.target,
+        "due_by": window.end if window else None,
+        "status": str(milestone.status),
+        "rag": str(rag) if rag else "",
+        "completed_on": milestone.completed_on,
+        "original_target": milestone.baseline_target if revised else "",
+        "slippage": milestone.slippage_days(as_at) if revised else None,
+        "revisions": milestone.revision_count,
+        "reason": milestone.revisions[-1].reason if revised else "",
+        "notes": milestone.notes,
+        "id": milestone.uuid,
+        "version": milestone.version,
+    }
+
+
+def milestone_rows(programme: Programme, cards: Sequence[Card]) -> list[list[Any]]:
+    as_at = _as_at(programme)
+    rows = []
+    for card in cards:
+        for milestone in card.milestones:
+            values = milestone_values(milestone, card.ref, as_at)
+            rows.append([values[c.key] for c in MILESTONE_COLUMNS])
+    return rows
+
+
+def change_rows(
+    programme: Programme, changes: Iterable[Change], refs: set[str] | None
+) -> list[list[Any]]:
+    rows = [
+        [c.ref, c.what, c.was, c.now, c.when, c.by]
+        for c in changes
+        if refs is None or c.ref in refs
+    ]
+    if rows:
+        return rows
+    published = programme.latest_published_period
+    if published is None:
+        line = "No report has been published yet, so there is nothing to compare with."
+    else:
+        line = f"No changes since the last published report ({published.label})."
+    return [["", line, "", "", None, ""]]
+
+
+def key_rows(programme: Programme) -> list[list[Any]]:
+    return [[k.code, k.role] for k in programme.lead_key]
+
+
+def _check_lengths(sheets: Sequence[SheetRows]) -> None:
+    """Refuse text over Excel's cell limit before writing anything (openpyxl would cut it)."""
+    for sheet in sheets:
+        for row_number, row in enumerate(sheet.rows, start=2):
+            for column, value in zip(sheet.columns, row, strict=True):
+                if isinstance(value, str) and len(safe_text(value)) > CELL_LIMIT:
+                    ref = f" (Ref {row[0]})" if sheet.columns[0].key == "ref" and row[0] else ""
+                    raise FowdeskError(
+                        f"{sheet.name} row {row_number}{ref}, column {column.header}: "
+                        f"{len(value):,} characters, more than an Excel cell holds "
+                        f"({CELL_LIMIT:,}); shorten it before exporting"
+                    )
+
+
+#: Points per line of 11-point text, and Excel's tallest row.
+_LINE_HEIGHT = 15.0
+_MAX_ROW_HEIGHT = 409.0
+
+
+def row_height(columns: Sequence[Column], row: Sequence[Any]) -> float:
+    """A height that shows all of the row's wrapped text.
+
+    Neither Excel nor LibreOffice fits rows to wrapped text when opening a
+    file, so the writer estimates it from the column widths.
+    """
+    lines = 1
+    for column, value in zip(columns, row, strict=True):
+        if column.hidden or not isinstance(value, str) or not value:
+            continue
+        per_line = max(int(column.width * 1.2) - 1, 4)
+        needed = sum(max(1, -(-len(line) // per_line)) for line in safe_text(value).split("\n"))
+        lines = max(lines, needed)
+    return min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines + 2)
+
+
+def _write_value(cell: Any, value: Any, kind: Kind) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, str):
+        cell.value = safe_text(value)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    elif isinstance(value, datetime):
+        cell.value = value
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = value
+    cell.alignment = _WRAP if kind is Kind.LONG else _TOP
+
+
+def _print_setup(ws: Worksheet, *, title_rows: str | None = "1:1") -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "&A – page &P of &N"
+
+
+def _write_table(ws: Worksheet, sheet: SheetRows, freeze: str) -> int:
+    """Header, rows, an Excel table with filter buttons, widths; returns the last data row."""
+    for index, column in enumerate(sheet.columns, start=1):
+        cell = ws.cell(row=1, column=index, value=column.header)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = column.width
+        if column.hidden:
+            ws.column_dimensions[letter].hidden = True
+    for row_number, row in enumerate(sheet.rows, start=2):
+        for index, (column, value) in enumerate(zip(sheet.columns, row, strict=True), start=1):
+            _write_value(ws.cell(row=row_number, column=index), value, column.kind)
+        ws.row_dimensions[row_number].height = row_height(sheet.columns, row)
+    # A table needs a data row; an empty sheet gets one blank row to type into.
+    last = max(len(sheet.rows) + 1, 2)
+    ref = f"A1:{get_column_letter(len(sheet.columns))}{last}"
+    table = Table(displayName=TABLE_NAMES[sheet.name], ref=ref)
+    table.tableStyleInfo = TableStyleInfo(
+        name="TableStyleLight9", showRowStripes=True, showColumnStripes=False
+    )
+    ws.add_table(table)
+    ws.freeze_panes = freeze
+    ws.row_dimensions[1].height = 30
+    _print_setup(ws)
+    return last
+
+
+def _rag_colours(ws: Worksheet, columns: tuple[Column, ...], last: int) -> None:
+    """RAG cells coloured by rule, so a PMO officer's own edit recolours too."""
+    numbers = column_letter_map(columns)
+    for column in columns:
+        if column.kind is not Kind.RAG:
+            continue
+        letter = get_column_letter(numbers[column.key])
+        area = f"{letter}2:{letter}{last + SPARE_ROWS}"
+        for rag in Rag:
+            colour = RAG_COLOURS[rag].lstrip("#")
+            fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+            ws.conditional_formatting.add(
+                area,
+                CellIsRule(
+                    operator="equal",
+                    formula=[f'"{rag.value}"'],
+                    fill=fill,
+                    font=Font(color="FFFFFF", bold=True),
+                ),
+            )
+        for row in range(2, last + 1):
+            ws.cell(row=row, column=numbers[column.key]).alignment = Alignment(
+                horizontal="center", vertical="top"
+            )
+
+
+def _list_validation(
+    ws: Worksheet,
+    columns: tuple[Column, ...],
+    key: str,
+    choices: Sequence[str] | str,
+    last: int,
+    *,
+    warn_only: bool = False,
+    message: str = "",
+) -> None:
+    number = column_letter_map(columns)[key]
+    letter = get_column_letter(number)
+    formula = choices if isinstance(choices, str) else '"' + ",".join(choices) + '"'
+    validation = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning" if warn_only else "stop",
+        errorTitle=columns[number - 1].header,
+        error=message,
+    )
+    ws.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}{last + SPARE_ROWS}")
+
+
+def _summary(
+    ws: Worksheet,
+    programme: Programme,
+    cards: Sequence[Card],
+    *,
+    lead: str | None,
+    author: str,
+    exported_at: datetime,
+) -> None:
+    as_at = _as_at(programme)
+    period = programme.current_period
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 48
+    for letter, width in zip("CDEF", (14, 12, 12, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.cell(row=1, column=1, value=safe_text(f"{programme.title} – Excel return")).font = _TITLE
+    facts: list[tuple[str, Any]] = [
+        (SUMMARY_PROGRAMME, programme.title),
+        (SUMMARY_CODE, programme.code),
+        (SUMMARY_PERIOD, period.label if period else ""),
+        (SUMMARY_AS_AT, as_at),
+    ]
+    if lead:
+        role = programme.lead_role(lead)
+        facts.append((SUMMARY_LEAD, f"{lead} – {role}" if role else lead))
+    facts += [(SUMMARY_EXPORTED, exported_at), (SUMMARY_EXPORTED_BY, author)]
+    row = 3
+    for label, value in facts:
+        ws.cell(row=row, column=1, value=label).font = _BOLD
+        _write_value(ws.cell(row=row, column=2), value, Kind.TEXT)
+        ws.cell(row=row, column=2).alignment = Alignment(horizontal="left")
+        row += 1
+
+    rags = Counter(card_rag(c, as_at, as_at).rag for c in cards)
+    row += 1
+    ws.cell(row=row, column=1, value="Recommendations by RAG").font = _BOLD
+    ws.cell(row=row, column=2, value=f"{len(cards)} recommendations").font = _BOLD
+    for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE):
+        row += 1
+        label = ws.cell(row=row, column=1, value=f"{rag.label} ({rag.value})")
+        colour = RAG_COLOURS[rag].lstrip("#")
+        label.fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+        label.font = Font(color="FFFFFF", bold=True)
+        ws.cell(row=row, column=2, value=rags.get(rag, 0)).alignment = Alignment(horizontal="left")
+
+    statuses = Counter(c.status for c in cards)
+    row += 2
+    ws.cell(row=row, column=1, value="Recommendations by status").font = _BOLD
+    for status in CardStatus:
+        row += 1
+        ws.cell(row=row, column=1, value=str(status))
+        ws.cell(row=row, column=2, value=statuses.get(status, 0)).alignment = Alignment(
+            horizontal="left"
+        )
+
+    milestone_statuses = Counter(m.status for c in cards for m in c.milestones)
+    row += 2
+    ws.cell(row=row, column=1, value="Milestones by status").font = _BOLD
+    for milestone_status in MilestoneStatus:
+        row += 1
+        ws.cell(row=row, column=1, value=str(milestone_status))
+        ws.cell(
+            row=row, column=2, value=milestone_statuses.get(milestone_status, 0)
+        ).alignment = Alignment(horizontal="left")
+
+    overdue = []
+    for card in cards:
+        for milestone in card.milestones:
+            if milestone.status in (MilestoneStatus.COMPLETE, MilestoneStatus.CANCELLED):
+                continue
+            window = milestone.window(as_at)
+            if window and window.end and window.end < as_at:
+                overdue.append((card.ref, milestone, window.end, (as_at - window.end).days))
+    row += 2
+    ws.cell(
+        row=row, column=1, value=f"Overdue milestones as at {as_at:%d/%m/%Y}: {len(overdue)}"
+    ).font = _BOLD
+    if overdue:
+        row += 1
+        for index, header in enumerate(
+            ("Ref", "Milestone", "Target", "Due by", "Days overdue", "Status"), start=1
+        ):
+            ws.cell(row=row, column=index, value=header).font = _BOLD
+        first_overdue_row = row
+        # The table of overdue milestones reads Ref, Milestone …; Ref sits in column A.
+        for ref, milestone, due, days in overdue:
+            row += 1
+            values = [ref, milestone.description, milestone.target, due, days, milestone.status]
+            for index, value in enumerate(values, start=1):
+                kind = Kind.LONG if index in (2, 3) else Kind.TEXT
+                _write_value(ws.cell(row=row, column=index), value, kind)
+        ws.print_title_rows = f"{first_overdue_row}:{first_overdue_row}"
+    _print_setup(ws, title_rows=None)
+
+
+def build_workbook(
+    programme: Programme,
+    changes: Iterable[Change],
+    *,
+    lead: str | None = None,
+    author: str = "",
+    previous_rags: dict[str, str] | None = None,
+    exported_at: datetime | None = None,
+) -> Workbook:
+    """The return as an openpyxl workbook (no file, no database): runs in a worker."""
+    exported_at = exported_at or datetime.now().replace(microsecond=0)
+    cards = cards_for_lead(programme, lead)
+    refs = {c.ref for c in cards} if lead else None
+    sheets = [
+        SheetRows(
+            RECOMMENDATIONS,
+            RECOMMENDATION_COLUMNS,
+            recommendation_rows(programme, cards, previous_rags or {}),
+        ),
+        SheetRows(MILESTONES, MILESTONE_COLUMNS, milestone_rows(programme, cards)),
+        SheetRows(CHANGES, CHANGE_COLUMNS, change_rows(programme, changes, refs)),
+        SheetRows(KEY, KEY_COLUMNS, key_rows(programme)),
+    ]
+    _check_lengths(sheets)
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = SUMMARY
+    _summary(summary, programme, cards, lead=lead, author=author, exported_at=exported_at)
+    lasts: dict[str, int] = {}
+    for sheet in sheets:
+        ws = workbook.create_sheet(sheet.name)
+        freeze = "C2" if sheet.name in (RECOMMENDATIONS, MILESTONES) else "A2"
+        lasts[sheet.name] = _write_table(ws, sheet, freeze)
+
+    key_last = len(programme.lead_key) + 1
+    if programme.lead_key:
+        workbook.defined_names[LEAD_CODES_NAME] = DefinedName(
+            LEAD_CODES_NAME, attr_text=f"{KEY}!$A$2:$A${key_last}"
+        )
+    recs = workbook[RECOMMENDATIONS]
+    last = lasts[RECOMMENDATIONS]
+    _list_validation(
+        recs,
+        RECOMMENDATION_COLUMNS,
+        "status",
+        [str(s) for s in CardStatus],
+        last,
+        message="Choose a status from the list.",
+    )
+    _list_validation(
+        recs,
+        RECOMMENDATION_COLUMNS,
+        "rag_override",
+        [r.value for r in Rag],
+        last,
+        message="R, A, G or C (or leave blank); give the reason in Override reason.",
+    )
+    if programme.lead_key:
+        _list_validation(
+            recs,
+            RECOMMENDATION_COLUMNS,
+            "lead",
+            LEAD_CODES_NAME,
+            last,
+            warn_only=True,
+            message="Not a code in the Key sheet. Several leads are written EDT/SSM.",
+        )
+    _rag_colours(recs, RECOMMENDATION_COLUMNS, last)
+
+    milestones = workbook[MILESTONES]
+    last = lasts[MILESTONES]
+    _list_validation(
+        milestones,
+        MILESTONE_COLUMNS,
+        "status",
+        [str(s) for s in MilestoneStatus],
+        last,
+        message="Choose a status from the list.",
+    )
+    _rag_colours(milestones, MILESTONE_COLUMNS, last)
+
+    period = programme.current_period
+    properties = workbook.properties
+    properties.title = safe_text(
+        f"{programme.title} – Excel return – {period.label if period else ''}".strip(" –")
+    )
+    properties.subject = f"fowdesk return {programme.code}" + (f" {lead}" if lead else "")
+    properties.creator = author or "fowdesk"
+    properties.lastModifiedBy = author or "fowdesk"
+    properties.created = exported_at
+    properties.modified = exported_at
+    properties.keywords = "fowdesk return"
+    return workbook
+
+
+def default_return_name(programme: Programme, lead: str | None) -> str:
+    as_at = _as_at(programme)
+    suffix = f" {lead}" if lead else ""
+    name = f"{programme.code} return {as_at:%Y-%m-%d}{suffix}.xlsx"
+    return re.sub(r'[\\/:*?"<>|]', "-", name)
+
+
+def export_return(
+    repo: Any,
+    output: Path | None,
+    *,
+    code: str | None = None,
+    lead: str | None = None,
+) -> Path:
+    """Write the programme's return (or one lead's) and record it in the export log."""
+    programme = repo.load_programme(code)
+    lead_code = resolve_lead(programme, lead)
+    snapshot = repo.latest_published_snapshot(programme.code)
+    previous = (
+        {item["uuid"]: item.get("rag") or "" for item in snapshot["items"]} if snapshot else {}
+    )
+    workbook = build_workbook(
+        programme,
+        repo.changes_since_last_report(programme.code),
+        lead=lead_code,
+        author=repo.user,
+        previous_rags=previous,
+    )
+    if output is None:
+        folder = paths.default_exports_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FowdeskError(f"cannot create the exports folder {folder}: {exc}") from None
+        target = folder / default_return_name(programme, lead_code)
+    else:
+        target = Path(output)
+    write_atomically(target, lambda temporary: workbook.save(temporary))
+    period = programme.current_period
+    repo.log_export("xlsx", programme.code, period.label if period else "", target.name)
+    return target
