@@ -255,7 +255,7 @@ def test_a_lead_return_holds_only_the_cards_that_lead_owns(repo, tmp_path: Path)
 
 
 def test_an_unknown_lead_code_is_refused_with_the_known_codes(repo, tmp_path: Path) -> None:
-    with pytest.raises(FowdeskError, match="no lead 'XYZ'.*SSM"):
+    with pytest.raises(FowdeskError, match=r"no lead 'XYZ'.*SSM"):
         export_return(repo, tmp_path / "x.xlsx", code="FOW", lead="XYZ")
     assert not (tmp_path / "x.xlsx").exists()
 
