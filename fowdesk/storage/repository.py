@@ -146,6 +146,7 @@ class Repository:
         self.source = source
         self.author = author
         self._wrote = False
+        self._closed = False
 
     # ------------------------------------------------------------------ opening
 
@@ -187,11 +188,17 @@ class Repository:
         return cls.create(path, seeded=True, **kwargs)
 
     def close(self, *, backup: bool = False) -> None:
-        """Close the file; with ``backup`` (the window does), take a rotating backup first."""
+        """Close the file; with ``backup`` (the window does), take a rotating backup first.
+
+        Closing twice is harmless: the window and the application both close on exit.
+        """
+        if self._closed:
+            return
         try:
             if backup and self._wrote:
-                self.backup()
+                self.backup(reason="on-close")
         finally:
+            self._closed = True
             self.db.close()
 
     def transaction(self) -> Any:
@@ -1362,3 +1369,40 @@ class Repository:
             [match, programme_id],
         ).fetchall()
         return [r[0] for r in rows]
+
+    # ------------------------------------------------------------------ window (issue 7)
+
+    def undo_target_revision(self, milestone_uuid: str, expected_version: int | None) -> Milestone:
+        """Take back the latest target revision (the window's Undo of "Revise target").
+
+        The target before it returns and the revision leaves the slippage
+        record; the baseline goes too when no revision remains. Both changes
+        are audited like any other.
+        """
+        with self.transaction():
+            current = self._check_version("milestones", milestone_uuid, expected_version)
+            latest = self.db.execute(
+                "SELECT id, old_target, new_target FROM milestone_revisions"
+                " WHERE milestone_uuid = ? ORDER BY id DESC LIMIT 1",
+                [milestone_uuid],
+            ).fetchone()
+            if latest is None or latest[2] != current["target"]:
+                raise InvalidInput("this milestone's target was changed since; nothing to undo")
+            self.db.execute("DELETE FROM milestone_revisions WHERE id = ?", [latest[0]])
+            remaining = self.db.execute(
+                "SELECT COUNT(*) FROM milestone_revisions WHERE milestone_uuid = ?",
+                [milestone_uuid],
+            ).fetchone()[0]
+            original = current["original_target"] if remaining else None
+            now = _now()
+            self._audit("milestones", milestone_uuid, "target", current["target"], latest[1], now)
+            self._audit(
+                "milestones", milestone_uuid, "reason for change", None, "revision undone", now
+            )
+            self.db.execute(
+                "UPDATE milestones SET target = ?, original_target = ?, version = version + 1,"
+                " updated_at = ? WHERE uuid = ?",
+                [latest[1], original, now.isoformat(), milestone_uuid],
+            )
+            self._touch_card(current["card_uuid"], now)
+        return self.milestone(milestone_uuid)

@@ -1,0 +1,272 @@
+"""The dashboard: RAG counts, overdue and upcoming milestones, cards not yet updated.
+
+It shows a :class:`fowdesk.domain.summary.ProgrammeSummary` (judged as at
+today) and the export log; clicking a row asks the window to open that card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fowdesk.domain.model import RAG_COLOURS, Period, Rag
+from fowdesk.domain.summary import ProgrammeSummary
+from fowdesk.storage.repository import ExportRecord
+
+Index = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+
+
+def _uk(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One line of a dashboard list, and the card it opens."""
+
+    card_uuid: str
+    cells: tuple[str, ...]
+
+
+class DashboardListModel(QAbstractTableModel):
+    """A read-only list of rows; each row remembers its card."""
+
+    def __init__(self, headings: Sequence[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._headings = list(headings)
+        self._rows: list[DashboardRow] = []
+
+    def set_rows(self, rows: Sequence[DashboardRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def card_uuid(self, row: int) -> str:
+        return self._rows[row].card_uuid
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._headings)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._headings)
+        ):
+            return self._headings[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            cells = self._rows[index.row()].cells
+            return cells[index.column()] if index.column() < len(cells) else None
+        return None
+
+
+class RagCountChip(QFrame):
+    """A coloured box with the RAG letter, its name and the count: readable without colour."""
+
+    def __init__(self, rag: Rag, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rag = rag
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        colour = QColor(RAG_COLOURS[rag])
+        self.setStyleSheet(
+            f"RagCountChip {{ background: {colour.name()}; border-radius: 6px; }}"
+            " QLabel { color: white; }"
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        self.count_label = QLabel("0")
+        self.count_label.setStyleSheet("font-size: 20pt; font-weight: bold; color: white;")
+        self.name_label = QLabel(f"{rag.value} – {rag.label}")
+        self.name_label.setStyleSheet("font-weight: bold; color: white;")
+        layout.addWidget(self.count_label, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.name_label, alignment=Qt.AlignmentFlag.AlignHCenter)
+        self.setAccessibleName(f"{rag.label} cards")
+
+    def set_count(self, count: int) -> None:
+        self.count_label.setText(str(count))
+        self.setAccessibleDescription(f"{count} cards {self.rag.label} ({self.rag.value})")
+        self.setToolTip(f"{count} recommendation(s) {self.rag.label} ({self.rag.value})")
+
+
+def _list_view(model: DashboardListModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    return view
+
+
+class DashboardWidget(QWidget):
+    """The programme at a glance. Emits ``card_requested(uuid)`` when a row is opened."""
+
+    card_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Dashboard")
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.chips = {
+            rag: RagCountChip(rag) for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE)
+        }
+        chips = QHBoxLayout()
+        for chip in self.chips.values():
+            chips.addWidget(chip)
+        chips.addStretch(1)
+        self.last_activity = QLabel()
+        self.last_activity.setWordWrap(True)
+        self.last_activity.setAccessibleName("Last export and publish")
+
+        self.overdue_model = DashboardListModel(
+            ["Ref", "Milestone", "Target", "Due by", "Days overdue"]
+        )
+        self.upcoming_model = DashboardListModel(
+            ["Ref", "Milestone", "Target", "Due by", "Days to go"]
+        )
+        self.not_updated_model = DashboardListModel(["Ref", "Recommendation", "Lead"])
+        self.overdue_view = _list_view(self.overdue_model, "Overdue milestones")
+        self.upcoming_view = _list_view(self.upcoming_model, "Milestones due in the next 30 days")
+        self.not_updated_view = _list_view(self.not_updated_model, "Cards with no update")
+
+        grid = QGridLayout()
+        self.overdue_box = self._boxed("Overdue milestones", self.overdue_view)
+        self.upcoming_box = self._boxed("Due in the next 30 days", self.upcoming_view)
+        self.not_updated_box = self._boxed("No update this period", self.not_updated_view)
+        grid.addWidget(self.overdue_box, 0, 0)
+        grid.addWidget(self.upcoming_box, 0, 1)
+        grid.addWidget(self.not_updated_box, 1, 0, 1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(chips)
+        layout.addWidget(self.last_activity)
+        layout.addLayout(grid, 1)
+
+        for view, model in (
+            (self.overdue_view, self.overdue_model),
+            (self.upcoming_view, self.upcoming_model),
+            (self.not_updated_view, self.not_updated_model),
+        ):
+            view.activated.connect(
+                lambda index, m=model: self.card_requested.emit(m.card_uuid(index.row()))
+            )
+            view.doubleClicked.connect(
+                lambda index, m=model: self.card_requested.emit(m.card_uuid(index.row()))
+            )
+
+    @staticmethod
+    def _boxed(title: str, view: QTableView) -> QGroupBox:
+        box = QGroupBox(title)
+        inner = QVBoxLayout(box)
+        inner.addWidget(view)
+        return box
+
+    def show_summary(
+        self,
+        title: str,
+        summary: ProgrammeSummary,
+        period_label: str,
+        lead_of: dict[str, str],
+        exports: Sequence[ExportRecord],
+        published: Period | None,
+    ) -> None:
+        """Fill the dashboard; ``lead_of`` maps card uuid → its leads as printed."""
+        self.heading.setText(f"{title} — as at {_uk(summary.as_at)}")
+        for rag, chip in self.chips.items():
+            chip.set_count(summary.rag_counts.get(rag, 0))
+        self.overdue_model.set_rows(
+            [
+                DashboardRow(
+                    d.card_uuid,
+                    (
+                        d.card_ref,
+                        d.milestone.description,
+                        d.milestone.target,
+                        _uk(d.due_by),
+                        str(d.days),
+                    ),
+                )
+                for d in summary.overdue
+            ]
+        )
+        self.upcoming_model.set_rows(
+            [
+                DashboardRow(
+                    d.card_uuid,
+                    (
+                        d.card_ref,
+                        d.milestone.description,
+                        d.milestone.target,
+                        _uk(d.due_by),
+                        str(d.days),
+                    ),
+                )
+                for d in summary.upcoming
+            ]
+        )
+        self.not_updated_model.set_rows(
+            [
+                DashboardRow(c.uuid, (c.ref, c.title, lead_of.get(c.uuid, "")))
+                for c in summary.not_updated
+            ]
+        )
+        self.overdue_box.setTitle(f"Overdue milestones ({len(summary.overdue)})")
+        self.upcoming_box.setTitle(f"Due in the next 30 days ({len(summary.upcoming)})")
+        self.not_updated_box.setTitle(f"No update for {period_label} ({len(summary.not_updated)})")
+        self.last_activity.setText(_activity_line(exports, published))
+
+
+def _activity_line(exports: Sequence[ExportRecord], published: Period | None) -> str:
+    def last(kind: str) -> str:
+        record = next((e for e in exports if e.kind == kind), None)
+        if record is None:
+            return "never"
+        return f"{record.at:%d/%m/%Y %H:%M} by {record.who} ({record.filename})"
+
+    published_text = (
+        f"{published.label}, on {published.published_at:%d/%m/%Y}"
+        if published and published.published_at
+        else (published.label if published else "none yet")
+    )
+    return (
+        f"Last Excel return: {last('xlsx')}.  Last PDF report: {last('pdf')}.  "
+        f"Last published report: {published_text}."
+    )

@@ -1,0 +1,158 @@
+"""Small dialogs of the reporting cycle: new period, publish, PDF options, restore."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fowdesk.domain.model import Period
+from fowdesk.storage.backups import BackupFile
+
+UK_DATE_FORMAT = "dd/MM/yyyy"
+
+
+def _buttons(dialog: QDialog, ok_text: str = "OK") -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class NewPeriodDialog(QDialog):
+    """Label, as-at date and meeting line of a new reporting period."""
+
+    def __init__(self, latest: Period | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Start a reporting period")
+        today = date.today()
+        self.label_edit = QLineEdit(today.strftime("%B %Y"))
+        self.label_edit.setAccessibleName("Period label")
+        self.as_at_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.as_at_edit.setDisplayFormat(UK_DATE_FORMAT)
+        self.as_at_edit.setCalendarPopup(True)
+        self.as_at_edit.setAccessibleName("As-at date")
+        self.meeting_edit = QLineEdit()
+        self.meeting_edit.setAccessibleName("Committee or meeting line")
+        self.meeting_edit.setPlaceholderText("e.g. Scrutiny Inquiry Panel, 9 April 2020")
+        note = QLabel(
+            "Every card carries on as it stands. Each card's progress narrative for the new "
+            "period starts empty, with this period's shown beside it."
+            + (f" The current period is {latest.label}." if latest else "")
+        )
+        note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("&Label:", self.label_edit)
+        form.addRow("&As at:", self.as_at_edit)
+        form.addRow("&Meeting:", self.meeting_edit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self, "Start period"))
+
+    def values(self) -> tuple[str, date, str]:
+        qdate = self.as_at_edit.date()
+        return (
+            self.label_edit.text().strip(),
+            date(qdate.year(), qdate.month(), qdate.day()),
+            self.meeting_edit.text().strip(),
+        )
+
+
+def confirm_publish(parent: QWidget | None, label: str) -> bool:
+    """Say what freezing means before it happens; True to publish."""
+    answer = QMessageBox.question(
+        parent,
+        "Publish period",
+        f"Publish “{label}” as reported to committee?\n\n"
+        "Publishing freezes this period's report exactly as it stands now. Later edits "
+        "will not change it: reprinting it always gives the same PDF, and the next report's "
+        "“changes since the last report” are measured from it. This cannot be undone.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class PdfOptionsDialog(QDialog):
+    """Which period to print, an optional appendix label, the changes section."""
+
+    def __init__(
+        self,
+        periods: Sequence[Period],
+        *,
+        card_ref: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(
+            f"Export PDF – recommendation {card_ref}" if card_ref else "Export PDF report"
+        )
+        self.period_combo = QComboBox()
+        self.period_combo.setAccessibleName("Reporting period")
+        for period in reversed(periods):
+            suffix = " (published)" if period.published else ""
+            self.period_combo.addItem(f"{period.label}{suffix}", period.label)
+        self.appendix_edit = QLineEdit()
+        self.appendix_edit.setAccessibleName("Appendix number")
+        self.appendix_edit.setPlaceholderText("e.g. 1 (leave blank for none)")
+        self.changes_check = QCheckBox("Include “changes since the last report”")
+        self.changes_check.setChecked(True)
+        form = QFormLayout()
+        form.addRow("&Period:", self.period_combo)
+        form.addRow("&Appendix:", self.appendix_edit)
+        form.addRow("", self.changes_check)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self, "Export"))
+
+    def values(self) -> tuple[str, str | None, bool]:
+        appendix = self.appendix_edit.text().strip() or None
+        return self.period_combo.currentData(), appendix, self.changes_check.isChecked()
+
+
+class RestoreBackupDialog(QDialog):
+    """Pick one of the rotating backups, newest first, to put back."""
+
+    def __init__(self, backups: Sequence[BackupFile], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Restore from a backup")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Backups")
+        for backup in backups:
+            reason = backup.reason.replace("-", " ")
+            item = QListWidgetItem(f"{backup.taken_at:%d/%m/%Y %H:%M:%S} — {reason}")
+            item.setData(256, str(backup.path))
+            self.list.addItem(item)
+        if backups:
+            self.list.setCurrentRow(0)
+        note = QLabel("The current database is backed up first, so a restore can itself be undone.")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(note)
+        layout.addWidget(_buttons(self, "Restore"))
+        self.resize(480, 360)
+
+    def chosen_path(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(256) if item else None
