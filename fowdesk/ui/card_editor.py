@@ -1,0 +1,780 @@
+"""The card editor: everything about one recommendation, saved as the officer types.
+
+Text boxes save a moment after typing stops (or when focus leaves them);
+drop-downs, lead choices and milestone edits save at once. Every save is an
+undoable command through :class:`~fowdesk.ui.editing.EditSession`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fowdesk.domain.leads import format_leads, normalise_code
+from fowdesk.domain.model import (
+    Card,
+    CardStatus,
+    Deliverable,
+    Milestone,
+    MilestoneStatus,
+    Paragraph,
+    Period,
+    Programme,
+    Rag,
+)
+from fowdesk.domain.narrative import paragraphs_from_text, paragraphs_to_text
+from fowdesk.domain.rag import card_rag
+from fowdesk.ui import dialogs
+from fowdesk.ui.delegates import ChoiceDelegate, DateDelegate, RagChipDelegate, chip_style
+from fowdesk.ui.editing import (
+    AddMilestoneCommand,
+    CardFieldsCommand,
+    DeleteMilestoneCommand,
+    EditSession,
+    MilestoneFieldsCommand,
+    MoveMilestoneCommand,
+    ProgressCommand,
+    ReviseTargetCommand,
+)
+from fowdesk.ui.models import (
+    DeliverablesModel,
+    HistoryModel,
+    MilestoneTableModel,
+    uk_date,
+)
+
+#: How long typing may pause before the text is saved.
+SAVE_DELAY_MS = 700
+
+#: Text fields saved after typing stops: field name → label for the undo menu.
+TEXT_FIELDS = {
+    "title": "title",
+    "next_steps_text": "next steps",
+    "cross_reference": "cross-reference",
+    "rag_override_reason": "override reason",
+    "progress": "progress",
+}
+
+
+class _FocusOut(QObject):
+    """Calls back when a watched text box loses focus, so its text is saved at once."""
+
+    def __init__(self, callback: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self._callback()
+        return False
+
+
+class CardEditor(QWidget):
+    """Edits one card of the programme; ``jump_to_ref`` asks the window to show another."""
+
+    jump_to_ref = Signal(str)
+
+    def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.programme: Programme | None = None
+        self.card: Card | None = None
+        self._loading = False
+        self._dirty: set[str] = set()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+        self._focus_out = _FocusOut(self.flush, self)
+        self._build()
+        session.card_saved.connect(self._card_saved)
+        self.setEnabled(False)
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setAccessibleName("Recommendation")
+        self.rag_chip = QLabel()
+        self.rag_chip.setAccessibleName("RAG")
+        self.rag_reason = QLabel()
+        self.rag_reason.setWordWrap(True)
+        self.rag_reason.setAccessibleName("RAG reason")
+        rag_row = QHBoxLayout()
+        rag_row.addWidget(self.rag_chip, 0, Qt.AlignmentFlag.AlignTop)
+        rag_row.addWidget(self.rag_reason, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Card sections")
+        self.tabs.addTab(self._build_details(), "&Details")
+        self.tabs.addTab(self._build_progress(), "&Progress")
+        self.tabs.addTab(self._build_milestones(), "&Milestones")
+        self.tabs.addTab(self._build_history(), "&History")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.heading)
+        layout.addLayout(rag_row)
+        layout.addWidget(self.tabs, 1)
+
+    def _text_line(self, field: str, accessible: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setAccessibleName(accessible)
+        edit.textEdited.connect(lambda _text, f=field: self._touched(f))
+        edit.editingFinished.connect(self.flush)
+        return edit
+
+    def _build_details(self) -> QWidget:
+        page = QWidget()
+        self.title_edit = self._text_line("title", "Title")
+        self.leads_button = QToolButton()
+        self.leads_button.setAccessibleName("Leads")
+        self.leads_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.leads_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.leads_menu = QMenu(self.leads_button)
+        self.leads_button.setMenu(self.leads_menu)
+        self.leads_button.setMinimumWidth(160)
+        self.theme_combo = QComboBox()
+        self.theme_combo.setAccessibleName("Theme")
+        self.theme_combo.activated.connect(lambda _=0: self._combo_changed("theme"))
+        self.status_combo = QComboBox()
+        self.status_combo.setAccessibleName("Status")
+        self.status_combo.addItems([str(s) for s in CardStatus])
+        self.status_combo.activated.connect(lambda _=0: self._combo_changed("status"))
+        self.override_combo = QComboBox()
+        self.override_combo.setAccessibleName("RAG override")
+        self.override_combo.addItem("Derived from milestones (no override)", None)
+        for rag in Rag:
+            self.override_combo.addItem(f"{rag.value} – {rag.label}", rag.value)
+        self.override_combo.activated.connect(lambda _=0: self._combo_changed("rag_override"))
+        self.override_reason = self._text_line("rag_override_reason", "Reason for RAG override")
+        self.override_reason.setPlaceholderText("Why the RAG is overridden")
+        override_row = QHBoxLayout()
+        override_row.addWidget(self.override_combo)
+        override_row.addWidget(self.override_reason, 1)
+        self.next_steps_edit = self._text_line("next_steps_text", "Next steps text")
+        self.next_steps_edit.setPlaceholderText(
+            "Next steps that are not milestones, e.g. Work in progress"
+        )
+        self.cross_ref_edit = self._text_line("cross_reference", "Cross-reference")
+        self.cross_ref_edit.setPlaceholderText("Ref of the recommendation this one points to")
+        self.cross_ref_edit.setMaximumWidth(120)
+        self.cross_ref_button = QPushButton()
+        self.cross_ref_button.setAccessibleName("Go to cross-referenced recommendation")
+        self.cross_ref_button.clicked.connect(
+            lambda: self.jump_to_ref.emit(self.cross_ref_edit.text().strip())
+        )
+        cross_row = QHBoxLayout()
+        cross_row.addWidget(self.cross_ref_edit)
+        cross_row.addWidget(self.cross_ref_button)
+        cross_row.addStretch(1)
+
+        self.deliverables_model = DeliverablesModel(self, on_edit=self._deliverables_edited)
+        self.deliverables_view = QTableView()
+        self.deliverables_view.setAccessibleName("Agreed deliverables")
+        self.deliverables_view.setModel(self.deliverables_model)
+        self.deliverables_view.setWordWrap(True)
+        self.deliverables_view.verticalHeader().setVisible(False)
+        self.deliverables_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch
+        )
+        self.deliverables_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.deliverables_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        add_deliverable = QPushButton("Add deliverable")
+        add_deliverable.clicked.connect(self._add_deliverable)
+        remove_deliverable = QPushButton("Remove deliverable")
+        remove_deliverable.clicked.connect(self._remove_deliverable)
+        deliverable_buttons = QHBoxLayout()
+        deliverable_buttons.addWidget(add_deliverable)
+        deliverable_buttons.addWidget(remove_deliverable)
+        deliverable_buttons.addStretch(1)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("&Leads:", self.leads_button)
+        form.addRow("T&heme:", self.theme_combo)
+        form.addRow("&Status:", self.status_combo)
+        form.addRow(self._buddy("RAG &override:", self.override_combo), override_row)
+        form.addRow("&Next steps text:", self.next_steps_edit)
+        form.addRow(self._buddy("Cross-&reference:", self.cross_ref_edit), cross_row)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Agreed deliverables:"))
+        layout.addWidget(self.deliverables_view, 1)
+        layout.addLayout(deliverable_buttons)
+        QWidget.setTabOrder(self.title_edit, self.leads_button)
+        QWidget.setTabOrder(self.leads_button, self.theme_combo)
+        QWidget.setTabOrder(self.theme_combo, self.status_combo)
+        QWidget.setTabOrder(self.status_combo, self.override_combo)
+        QWidget.setTabOrder(self.override_combo, self.override_reason)
+        QWidget.setTabOrder(self.override_reason, self.next_steps_edit)
+        QWidget.setTabOrder(self.next_steps_edit, self.cross_ref_edit)
+        QWidget.setTabOrder(self.cross_ref_edit, self.cross_ref_button)
+        QWidget.setTabOrder(self.cross_ref_button, self.deliverables_view)
+        return page
+
+    @staticmethod
+    def _buddy(text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        return label
+
+    def _build_progress(self) -> QWidget:
+        page = QWidget()
+        self.progress_label = QLabel()
+        self.progress_edit = QPlainTextEdit()
+        self.progress_edit.setAccessibleName("Progress to date")
+        self.progress_edit.setPlaceholderText(
+            "One paragraph a line; start a line with • or - for a bullet"
+        )
+        self.progress_edit.textChanged.connect(lambda: self._touched("progress"))
+        self.progress_edit.installEventFilter(self._focus_out)
+        self.progress_edit.setTabChangesFocus(True)
+        self.previous_label = QLabel()
+        self.previous_view = QPlainTextEdit()
+        self.previous_view.setReadOnly(True)
+        self.previous_view.setAccessibleName("Previous period's progress")
+        self.carry_button = QPushButton("&Carry forward")
+        self.carry_button.setAccessibleName("Carry forward the previous period's progress")
+        self.carry_button.setToolTip("Copy the previous period's progress into this period")
+        self.carry_button.clicked.connect(self.carry_forward)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.progress_label)
+        top_layout.addWidget(self.progress_edit, 1)
+        bottom = self.previous_panel = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        previous_row = QHBoxLayout()
+        previous_row.addWidget(self.previous_label, 1)
+        previous_row.addWidget(self.carry_button)
+        bottom_layout.addLayout(previous_row)
+        bottom_layout.addWidget(self.previous_view, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(page)
+        layout.addWidget(splitter)
+        return page
+
+    def _build_milestones(self) -> QWidget:
+        page = QWidget()
+        self.milestone_model = MilestoneTableModel(self, on_edit=self._milestone_edited)
+        self.milestone_view = QTableView()
+        self.milestone_view.setAccessibleName("Milestones")
+        self.milestone_view.setModel(self.milestone_model)
+        self.milestone_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.milestone_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.milestone_view.setWordWrap(True)
+        self.milestone_view.verticalHeader().setVisible(False)
+        self.milestone_view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        model = MilestoneTableModel
+        self.milestone_view.setItemDelegateForColumn(
+            model.STATUS, ChoiceDelegate([str(s) for s in MilestoneStatus], self)
+        )
+        self.milestone_view.setItemDelegateForColumn(model.COMPLETED, DateDelegate(self))
+        self.milestone_view.setItemDelegateForColumn(model.RAG, RagChipDelegate(self))
+        header = self.milestone_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(model.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        widths = {
+            model.NUMBER: 26,
+            model.TARGET: 100,
+            model.WINDOW: 92,
+            model.STATUS: 92,
+            model.COMPLETED: 86,
+            model.RAG: 40,
+            model.REVISED: 100,
+            model.NOTES: 90,
+        }
+        for column, width in widths.items():
+            self.milestone_view.setColumnWidth(column, width)
+        self.milestone_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+
+        self.add_milestone_action = QAction("&Add milestone", self)
+        self.add_milestone_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_milestone_action.setToolTip("Add a milestone (Ctrl+N)")
+        self.add_milestone_action.triggered.connect(self.add_milestone)
+        buttons = QHBoxLayout()
+        self.milestone_buttons: dict[str, QPushButton] = {}
+        for key, label, slot in (
+            ("add", "&Add", self.add_milestone),
+            ("delete", "De&lete", self.delete_milestone),
+            ("up", "Move &up", lambda: self.move_milestone(-1)),
+            ("down", "Move do&wn", lambda: self.move_milestone(+1)),
+            ("complete", "Mark &complete", self.mark_complete),
+            ("revise", "&Revise target…", self.revise_target),
+        ):
+            button = QPushButton(label)
+            button.setAccessibleName(label.replace("&", "").replace("…", ""))
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+            self.milestone_buttons[key] = button
+        buttons.addStretch(1)
+        self.milestone_hint = QLabel()
+        self.milestone_hint.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addLayout(buttons)
+        layout.addWidget(self.milestone_view, 1)
+        layout.addWidget(self.milestone_hint)
+        self.milestone_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        return page
+
+    def _build_history(self) -> QWidget:
+        page = QWidget()
+        self.history_model = HistoryModel(self)
+        self.history_view = QTableView()
+        self.history_view.setAccessibleName("History")
+        self.history_view.setModel(self.history_model)
+        self.history_view.verticalHeader().setVisible(False)
+        self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.history_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((120, 110, 230, 200)):
+            self.history_view.setColumnWidth(column, width)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.history_view)
+        return page
+
+    # ------------------------------------------------------------------ showing a card
+
+    @property
+    def period(self) -> Period | None:
+        return self.programme.current_period if self.programme else None
+
+    @property
+    def year_from(self) -> date | None:
+        period = self.period
+        return period.as_at if period else None
+
+    def set_programme(self, programme: Programme) -> None:
+        self.flush()
+        self.programme = programme
+        self.card = None
+        self._loading = True
+        try:
+            self.theme_combo.clear()
+            self.theme_combo.addItem("(unassigned)", None)
+            for theme in programme.themes:
+                self.theme_combo.addItem(theme, theme)
+            uses_benefits = any(d.benefit for c in programme.cards for d in c.deliverables)
+            self.deliverables_view.setColumnHidden(DeliverablesModel.BENEFIT, not uses_benefits)
+        finally:
+            self._loading = False
+        self.setEnabled(False)
+
+    def show_card(self, card: Card) -> None:
+        """Show ``card`` as the database holds it; text being typed is kept if it matches."""
+        if self.card is not None and self.card.uuid != card.uuid:
+            self.flush()
+        self.session.seen(card)
+        self.card = card
+        self._loading = True
+        try:
+            self._show_fields(card)
+        finally:
+            self._loading = False
+        self.setEnabled(True)
+        self._update_buttons()
+
+    def _set_line(self, edit: QLineEdit, text: str) -> None:
+        if edit.text() != text:
+            edit.setText(text)
+            edit.setCursorPosition(0)
+
+    def _show_fields(self, card: Card) -> None:
+        self.heading.setText(f"{card.ref}. {card.title}")
+        self._show_rag(card)
+        self._set_line(self.title_edit, card.title)
+        self._show_leads(card)
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(card.theme)))
+        self.status_combo.setCurrentText(str(card.status))
+        override = card.rag_override.value if card.rag_override else None
+        self.override_combo.setCurrentIndex(max(0, self.override_combo.findData(override)))
+        self._set_line(self.override_reason, card.rag_override_reason)
+        self.override_reason.setEnabled(card.rag_override is not None)
+        self._set_line(self.next_steps_edit, card.next_steps_text)
+        self._set_line(self.cross_ref_edit, card.cross_reference or "")
+        self._show_cross_ref(card)
+        self.deliverables_model.set_deliverables(card.deliverables)
+        self._show_progress(card)
+        self._show_milestones(card)
+        self._show_history(card)
+
+    def _show_rag(self, card: Card) -> None:
+        result = card_rag(card, date.today(), self.year_from)
+        override = " (override)" if result.overridden else ""
+        self.rag_chip.setText(f"{result.rag.value}  {result.rag.label}{override}")
+        self.rag_chip.setStyleSheet(chip_style(result.rag))
+        self.rag_chip.setAccessibleDescription(f"RAG {result.rag.label}{override}")
+        reason = f"As at today ({uk_date(date.today())}): {result.reason}"
+        self.rag_reason.setToolTip(reason)
+        self.rag_reason.setText(reason if len(reason) <= 200 else reason[:199] + "…")
+
+    def _show_leads(self, card: Card) -> None:
+        assert self.programme is not None
+        self.leads_menu.clear()
+        key_codes = [k.code for k in self.programme.lead_key]
+        chosen = {normalise_code(code) for code in card.leads}
+        codes = key_codes + [c for c in card.leads if normalise_code(c) not in
+                             {normalise_code(k) for k in key_codes}]  # fmt: skip
+        for code in codes:
+            role = self.programme.lead_role(code)
+            text = f"{code} – {role}" if role else f"{code} (not in the key)"
+            action = QAction(text.replace("&", "&&"), self)
+            action.setCheckable(True)
+            action.setChecked(normalise_code(code) in chosen)
+            action.setData(code)
+            action.toggled.connect(self._leads_changed)
+            self.leads_menu.addAction(action)
+        self.leads_button.setText((format_leads(card.leads) or "(none)").replace("&", "&&"))
+
+    def _show_cross_ref(self, card: Card) -> None:
+        ref = card.cross_reference
+        target = self.programme.card(ref) if self.programme and ref else None
+        self.cross_ref_button.setVisible(target is not None)
+        if target is not None:
+            self.cross_ref_button.setText(f"Go to {target.ref}. {target.title[:40]}…")
+
+    def _show_progress(self, card: Card) -> None:
+        period = self.period
+        if period is None:
+            self.progress_label.setText("No reporting period yet")
+            self.progress_edit.setEnabled(False)
+            return
+        self.progress_edit.setEnabled(True)
+        published = (
+            " – published; edits show as changes since that report" if period.published else ""
+        )
+        self.progress_label.setText(
+            f"Progress to date – {period.label} (as at {uk_date(period.as_at)}){published}"
+        )
+        current = card.progress_for(period.label)
+        if paragraphs_from_text(self.progress_edit.toPlainText()) != current:
+            self.progress_edit.setPlainText(paragraphs_to_text(current))
+        assert self.programme is not None
+        previous = self.programme.previous_period(period.label)
+        self.previous_panel.setVisible(previous is not None)
+        if previous is None:
+            self.previous_label.setText("Previous period: none (this is the first period)")
+            self.previous_view.setPlainText("")
+            self.carry_button.setEnabled(False)
+        else:
+            earlier = card.progress_for(previous.label)
+            self.previous_label.setText(f"Previous period – {previous.label} (for reference)")
+            self.previous_view.setPlainText(paragraphs_to_text(earlier))
+            self.carry_button.setEnabled(bool(earlier))
+
+    def _show_milestones(self, card: Card) -> None:
+        selected = self.selected_milestone()
+        self.milestone_model.set_milestones(card.milestones, date.today(), self.year_from)
+        if selected is not None:
+            self.select_milestone(selected.uuid)
+        self.tabs.setTabText(2, f"&Milestones ({len(card.milestones)})")
+        unreadable = [
+            m for m in card.milestones
+            if self.milestone_model.window_text(m)[1]
+        ]  # fmt: skip
+        self.milestone_hint.setText(
+            f"⚠ {len(unreadable)} target(s) cannot be read as dates; hover for examples."
+            if unreadable
+            else "Double-click a cell to edit it. Changing a target asks for the reason."
+        )
+
+    def _show_history(self, card: Card) -> None:
+        subjects = {card.uuid: ""}
+        for m in card.milestones:
+            subjects[m.uuid] = f"Milestone {m.position + 1}"
+        self.history_model.set_history(self.session.repo.card_history(card.uuid), subjects)
+
+    def _card_saved(self, card: Card) -> None:
+        if self.card is not None and card.uuid == self.card.uuid:
+            self.show_card(card)
+
+    # ------------------------------------------------------------------ saving fields
+
+    def _touched(self, field: str) -> None:
+        if self._loading or self.card is None:
+            return
+        self._dirty.add(field)
+        self._timer.start()
+        self.session.state_changed.emit("Unsaved changes…")
+
+    def has_unsaved_changes(self) -> bool:
+        return bool(self._dirty)
+
+    def flush(self) -> None:
+        """Save whatever has been typed and not yet saved."""
+        self._timer.stop()
+        if not self._dirty or self.card is None:
+            return
+        dirty, self._dirty = self._dirty, set()
+        card = self.card
+        old: dict[str, Any] = {}
+        new: dict[str, Any] = {}
+        widgets = {
+            "title": self.title_edit,
+            "next_steps_text": self.next_steps_edit,
+            "cross_reference": self.cross_ref_edit,
+            "rag_override_reason": self.override_reason,
+        }
+        for field, edit in widgets.items():
+            if field not in dirty:
+                continue
+            value = edit.text().strip()
+            current = getattr(card, field) or ""
+            if field == "title" and not value:
+                self._set_line(edit, card.title)
+                continue
+            if value != current:
+                old[field], new[field] = getattr(card, field), value
+        if new:
+            label = ", ".join(TEXT_FIELDS[f] for f in new)
+            self.session.apply(
+                CardFieldsCommand(self.session, card.uuid, old, new, f"Edit {label}")
+            )
+        if "progress" in dirty and self.period is not None and self.card is not None:
+            self._save_progress(paragraphs_from_text(self.progress_edit.toPlainText()))
+
+    def _save_progress(self, paragraphs: list[Paragraph], text: str = "Edit progress") -> None:
+        assert self.card is not None and self.period is not None
+        current = self.card.progress_for(self.period.label)
+        if paragraphs == current:
+            return
+        self.session.apply(
+            ProgressCommand(
+                self.session, self.card.uuid, self.period.label, current, paragraphs, text
+            )
+        )
+
+    def carry_forward(self) -> None:
+        """Start this period's narrative from the previous period's (one undoable step)."""
+        if self.card is None or self.period is None or self.programme is None:
+            return
+        self.flush()
+        previous = self.programme.previous_period(self.period.label)
+        if previous is None:
+            return
+        earlier = self.card.progress_for(previous.label)
+        self.progress_edit.setFocus()
+        self._save_progress(list(earlier), "Carry forward progress")
+
+    def _fields_command(self, new: dict[str, Any], text: str) -> None:
+        assert self.card is not None
+        old = {field: getattr(self.card, field) for field in new}
+        if old == new:
+            return
+        self.session.apply(CardFieldsCommand(self.session, self.card.uuid, old, new, text))
+
+    def _combo_changed(self, field: str) -> None:
+        if self._loading or self.card is None:
+            return
+        self.flush()
+        if field == "theme":
+            self._fields_command({"theme": self.theme_combo.currentData()}, "Change theme")
+        elif field == "status":
+            status = CardStatus(self.status_combo.currentText())
+            self._fields_command({"status": status}, "Change status")
+        elif field == "rag_override":
+            letter = self.override_combo.currentData()
+            rag = Rag(letter) if letter else None
+            self._fields_command({"rag_override": rag}, "Change RAG override")
+            if rag is not None and not self.override_reason.text().strip():
+                self.override_reason.setFocus()
+
+    def _leads_changed(self) -> None:
+        if self._loading or self.card is None:
+            return
+        codes = [str(a.data()) for a in self.leads_menu.actions() if a.isChecked()]
+        self.flush()
+        self._fields_command({"leads": codes}, "Change leads")
+
+    def _deliverables_edited(self, items: list[Deliverable]) -> bool:
+        if self.card is None:
+            return False
+        self.flush()
+        before = self.card.deliverables
+        return self.session.apply(
+            CardFieldsCommand(
+                self.session,
+                self.card.uuid,
+                {"deliverables": before},
+                {"deliverables": items},
+                "Edit deliverables",
+            )
+        )
+
+    def _add_deliverable(self) -> None:
+        if self.card is None:
+            return
+        items = [*self.card.deliverables, Deliverable("New deliverable")]
+        if self._deliverables_edited(items):
+            index = self.deliverables_model.index(len(items) - 1, DeliverablesModel.TEXT)
+            self.deliverables_view.setCurrentIndex(index)
+            self.deliverables_view.edit(index)
+
+    def _remove_deliverable(self) -> None:
+        index = self.deliverables_view.currentIndex()
+        if self.card is None or not index.isValid():
+            return
+        items = list(self.card.deliverables)
+        del items[index.row()]
+        self._deliverables_edited(items)
+
+    # ------------------------------------------------------------------ milestones
+
+    def selected_milestone(self) -> Milestone | None:
+        index = self.milestone_view.currentIndex()
+        if not index.isValid() or index.row() >= self.milestone_model.rowCount():
+            return None
+        return self.milestone_model.milestone(index.row())
+
+    def select_milestone(self, uuid: str) -> None:
+        row = self.milestone_model.row_for_uuid(uuid)
+        if row is not None:
+            self.milestone_view.selectRow(row)
+            self.milestone_view.setCurrentIndex(
+                self.milestone_model.index(row, MilestoneTableModel.DESCRIPTION)
+            )
+
+    def _update_buttons(self) -> None:
+        has_card = self.card is not None
+        selected = self.selected_milestone()
+        count = self.milestone_model.rowCount()
+        self.milestone_buttons["add"].setEnabled(has_card)
+        for key in ("delete", "complete", "revise"):
+            self.milestone_buttons[key].setEnabled(selected is not None)
+        self.milestone_buttons["up"].setEnabled(selected is not None and selected.position > 0)
+        self.milestone_buttons["down"].setEnabled(
+            selected is not None and selected.position < count - 1
+        )
+        if selected is not None:
+            done = selected.status is MilestoneStatus.COMPLETE
+            self.milestone_buttons["complete"].setEnabled(not done)
+
+    def _milestone_edited(self, milestone: Milestone, field: str, value: Any) -> bool:
+        if self.card is None:
+            return False
+        self.flush()
+        if field == "target":
+            if value.strip() == milestone.target.strip():
+                return False
+            return self._revise(milestone, value.strip())
+        if field == "description" and not value.strip():
+            return False
+        old: dict[str, Any] = {field: getattr(milestone, field)}
+        new: dict[str, Any] = {field: value}
+        if (
+            field == "status"
+            and value is MilestoneStatus.COMPLETE
+            and milestone.completed_on is None
+        ):
+            old["completed_on"], new["completed_on"] = None, date.today()
+        if old == new:
+            return False
+        label = {"completed_on": "completed-on date"}.get(field, field)
+        return self.session.apply(
+            MilestoneFieldsCommand(
+                self.session, self.card.uuid, milestone.uuid, old, new, f"Edit milestone {label}"
+            )
+        )
+
+    def _revise(self, milestone: Milestone, new_target: str | None = None) -> bool:
+        assert self.card is not None
+        answer = dialogs.ask_target_revision(self, milestone, self.year_from, new_target)
+        if answer is None:
+            return False
+        target, reason = answer
+        if target == milestone.target:
+            return False
+        return self.session.apply(
+            ReviseTargetCommand(self.session, self.card.uuid, milestone.uuid, target, reason)
+        )
+
+    def add_milestone(self) -> None:
+        if self.card is None:
+            return
+        self.flush()
+        self.tabs.setCurrentIndex(2)
+        command = AddMilestoneCommand(self.session, self.card.uuid, "New milestone")
+        if self.session.apply(command) and command.milestone_uuid:
+            self.select_milestone(command.milestone_uuid)
+            self.milestone_view.edit(self.milestone_view.currentIndex())
+
+    def delete_milestone(self) -> None:
+        milestone = self.selected_milestone()
+        if self.card is None or milestone is None:
+            return
+        self.flush()
+        if self.session.apply(DeleteMilestoneCommand(self.session, self.card.uuid, milestone.uuid)):
+            self.session.state_changed.emit("Milestone deleted – Ctrl+Z brings it back")
+
+    def move_milestone(self, step: int) -> None:
+        milestone = self.selected_milestone()
+        if self.card is None or milestone is None:
+            return
+        new = milestone.position + step
+        if not 0 <= new < self.milestone_model.rowCount():
+            return
+        self.flush()
+        self.session.apply(
+            MoveMilestoneCommand(
+                self.session, self.card.uuid, milestone.uuid, milestone.position, new
+            )
+        )
+        self.select_milestone(milestone.uuid)
+        self._update_buttons()
+
+    def mark_complete(self) -> None:
+        milestone = self.selected_milestone()
+        if milestone is None:
+            return
+        self._milestone_edited(milestone, "status", MilestoneStatus.COMPLETE)
+
+    def revise_target(self) -> None:
+        milestone = self.selected_milestone()
+        if self.card is None or milestone is None:
+            return
+        self.flush()
+        self._revise(milestone)

@@ -1,0 +1,147 @@
+"""How cells are drawn and edited: RAG chips, status drop-downs, dd/mm/yyyy date pickers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from fowdesk.domain.model import RAG_COLOURS, Rag
+from fowdesk.ui.models import RAG_ROLE
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: The text colour that reads on each chip colour (amber is too light for white).
+_CHIP_TEXT = {
+    Rag.RED: "#FFFFFF",
+    Rag.AMBER: "#1A1A1A",
+    Rag.GREEN: "#FFFFFF",
+    Rag.COMPLETE: "#FFFFFF",
+}
+
+
+def chip_style(rag: Rag) -> str:
+    """Stylesheet for a QLabel chip: the RAG colour with a readable letter on it."""
+    return (
+        f"background-color: {RAG_COLOURS[rag]}; color: {_CHIP_TEXT[rag]};"
+        " border-radius: 4px; padding: 2px 8px; font-weight: bold;"
+    )
+
+
+def paint_chip(painter: QPainter, rect: QRect, rag: Rag, text: str) -> None:
+    """A rounded chip in the RAG colour with the letter on it (readable without colour)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    height = min(rect.height() - 4, 20)
+    width = max(height + 8, painter.fontMetrics().horizontalAdvance(text) + 12)
+    chip = QRect(0, 0, width, height)
+    chip.moveCenter(rect.center())
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(RAG_COLOURS[rag]))
+    painter.drawRoundedRect(chip, 4, 4)
+    font = QFont(painter.font())
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor(_CHIP_TEXT[rag]))
+    painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
+
+
+class RagChipDelegate(QStyledItemDelegate):
+    """Draws a RAG cell as a coloured chip carrying its letter."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        letter = index.data(RAG_ROLE)
+        rag = Rag.from_text(str(letter)) if letter else None
+        if rag is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        paint_chip(painter, option.rect, rag, str(index.data(Qt.ItemDataRole.DisplayRole)))
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A drop-down of fixed choices (milestone status)."""
+
+    def __init__(self, choices: Sequence[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.choices = list(choices)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.addItems(self.choices)
+        combo.setAccessibleName("Status")
+        combo.activated.connect(lambda _=0: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        value = str(index.data(Qt.ItemDataRole.EditRole))
+        editor.setCurrentIndex(max(0, editor.findText(value)))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        if editor.currentText() != str(index.data(Qt.ItemDataRole.EditRole)):
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+
+
+#: The date a QDateEdit shows as "none" (a date edit cannot be empty).
+NO_DATE = QDate(2000, 1, 1)
+
+
+def as_date(value: Any) -> date | None:
+    """A date whether Qt handed back a QDate or Python's own date."""
+    if isinstance(value, QDate):
+        return date(value.year(), value.month(), value.day()) if value.isValid() else None
+    return value if isinstance(value, date) else None
+
+
+class DateDelegate(QStyledItemDelegate):
+    """A dd/mm/yyyy date picker with a calendar; its lowest date means "no date"."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = QDateEdit(parent)
+        editor.setDisplayFormat("dd/MM/yyyy")
+        editor.setCalendarPopup(True)
+        editor.setMinimumDate(NO_DATE)
+        editor.setSpecialValueText("(none)")
+        editor.setAccessibleName("Completed on")
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QDateEdit)
+        value = as_date(index.data(Qt.ItemDataRole.EditRole))
+        if value is not None:
+            editor.setDate(QDate(value.year, value.month, value.day))
+        else:
+            editor.setDate(QDate.currentDate())
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        assert isinstance(editor, QDateEdit)
+        chosen = editor.date()
+        value = None if chosen == NO_DATE else date(chosen.year(), chosen.month(), chosen.day())
+        if value != as_date(index.data(Qt.ItemDataRole.EditRole)):
+            model.setData(index, value, Qt.ItemDataRole.EditRole)
+
+
+def muted_palette(widget: QWidget) -> QPalette:
+    """A read-only text box's palette: the window colour behind it, so it reads as reference."""
+    palette = QPalette(widget.palette())
+    palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+    return palette

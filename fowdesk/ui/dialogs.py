@@ -1,0 +1,176 @@
+"""Small dialogs: revise a milestone's target with a reason, and the officer's preferences.
+
+Each is opened through one module-level function, so tests patch that
+function and no dialog is ever left open on a test run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fowdesk.domain.dates import format_window, is_horizon, parse_target
+from fowdesk.domain.model import Milestone
+from fowdesk.ui.settings import Settings
+
+
+def describe_target(text: str, year_from: date | None) -> str:
+    """What fowdesk reads a target as, for the line under a target box."""
+    text = text.strip()
+    if not text:
+        return "No target"
+    if is_horizon(text):
+        return "Roadmap horizon (no dates)"
+    window = parse_target(text, year_from)
+    if window is None:
+        return "⚠ fowdesk cannot read this as a date (e.g. “March 2020”, “April to May 2020”)"
+    return f"Due window: {format_window(window)}"
+
+
+class ReviseTargetDialog(QDialog):
+    """New target and the reason for the change; the original target is kept as the baseline."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        milestone: Milestone,
+        year_from: date | None,
+        new_target: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Revise target")
+        self._year_from = year_from
+        self._had_target = bool(milestone.target.strip())
+        form = QFormLayout()
+        description = QLabel(milestone.description)
+        description.setWordWrap(True)
+        form.addRow("Milestone:", description)
+        form.addRow("Current target:", QLabel(milestone.target or "(none)"))
+        if milestone.revisions:
+            baseline = milestone.original_target or "(none)"
+            form.addRow(
+                "Original target:",
+                QLabel(f"{baseline} (revised {milestone.revision_count} times)"),
+            )
+        self.target_edit = QLineEdit(milestone.target if new_target is None else new_target)
+        self.target_edit.setAccessibleName("New target")
+        self.window_label = QLabel()
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setAccessibleName("Reason for change")
+        self.reason_edit.setPlaceholderText("Why the date moved (shown in the return and report)")
+        form.addRow("New &target:", self.target_edit)
+        form.addRow("", self.window_label)
+        form.addRow("&Reason for change:", self.reason_edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.target_edit.textChanged.connect(self._check)
+        self.reason_edit.textChanged.connect(self._check)
+        self._original = milestone.target
+        self._check()
+        self.resize(520, self.sizeHint().height())
+
+    def _check(self) -> None:
+        self.window_label.setText(describe_target(self.target_edit.text(), self._year_from))
+        changed = self.target_edit.text().strip() != self._original.strip()
+        reason_ok = bool(self.reason_edit.text().strip()) or not self._had_target
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(changed and reason_ok)
+
+    def answer(self) -> tuple[str, str]:
+        return self.target_edit.text().strip(), self.reason_edit.text().strip()
+
+
+def ask_target_revision(
+    parent: QWidget | None,
+    milestone: Milestone,
+    year_from: date | None,
+    new_target: str | None = None,
+) -> tuple[str, str] | None:
+    """(new target, reason), or None when the officer cancels."""
+    dialog = ReviseTargetDialog(parent, milestone, year_from, new_target)
+    if new_target is not None:
+        dialog.reason_edit.setFocus()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.answer()
+
+
+class PreferencesDialog(QDialog):
+    """The officer's name for the audit trail, "my lead" code, default export folder."""
+
+    def __init__(self, parent: QWidget | None, settings: Settings, lead_codes: list[str]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.settings = settings
+        self.name_edit = QLineEdit(settings.officer_name)
+        self.name_edit.setAccessibleName("Your name")
+        self.name_edit.setPlaceholderText("Your computer user name is used if left blank")
+        self.lead_combo = QComboBox()
+        self.lead_combo.setAccessibleName("My lead code")
+        self.lead_combo.addItem("(show every recommendation)", "")
+        for code in lead_codes:
+            self.lead_combo.addItem(code, code)
+        self.lead_combo.setCurrentIndex(max(0, self.lead_combo.findData(settings.my_lead)))
+        self.folder_edit = QLineEdit(str(settings.export_folder or ""))
+        self.folder_edit.setAccessibleName("Default export folder")
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Your &name (audit trail):", self.name_edit)
+        form.addRow("My &lead code:", self.lead_combo)
+        form.addRow("Default &export folder:", folder_row)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Default export folder", self.folder_edit.text()
+        )
+        if folder:
+            self.folder_edit.setText(folder)
+
+    def save(self) -> None:
+        self.settings.officer_name = self.name_edit.text()
+        self.settings.my_lead = str(self.lead_combo.currentData() or "")
+        folder = self.folder_edit.text().strip()
+        self.settings.export_folder = Path(folder) if folder else None
+        self.settings.sync()
+
+
+def edit_preferences(parent: QWidget | None, settings: Settings, lead_codes: list[str]) -> bool:
+    """Show the preferences; True when the officer saved them."""
+    dialog = PreferencesDialog(parent, settings, lead_codes)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    dialog.save()
+    return True

@@ -1,0 +1,556 @@
+"""The main window: the programme's cards on the left, the card editor on the right.
+
+The list is one :class:`CardListModel` behind a :class:`CardFilterProxy`
+(lead, theme, RAG, status and the full-text search). Menus are built in one
+method each, so later parts (exports, import, backups) add their actions to
+the File menu without reshaping the window.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fowdesk import APP_NAME, __version__
+from fowdesk.domain.leads import normalise_code
+from fowdesk.domain.model import Card, CardStatus, Programme, Rag
+from fowdesk.errors import FowdeskError
+from fowdesk.storage.repository import Repository
+from fowdesk.ui import dialogs
+from fowdesk.ui.card_editor import CardEditor
+from fowdesk.ui.delegates import RagChipDelegate
+from fowdesk.ui.editing import EditSession
+from fowdesk.ui.icon import app_icon
+from fowdesk.ui.models import UUID_ROLE, CardFilterProxy, CardListModel, CardRow
+from fowdesk.ui.settings import Settings
+
+ANY = "__any__"
+
+
+class MainWindow(QMainWindow):
+    """One open database: pick a card on the left, edit it on the right."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        settings: Settings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.settings = settings or Settings()
+        self.session = EditSession(repo, self)
+        self.programme: Programme | None = None
+        self.setWindowTitle(f"fowdesk – {repo.path.name}")
+        self.setWindowIcon(app_icon())
+        self._build_list()
+        self.editor = CardEditor(self.session, self)
+        self.editor.jump_to_ref.connect(self.show_ref)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._build_status_bar()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.session.card_saved.connect(self._card_saved)
+        self.session.state_changed.connect(self.save_state.setText)
+        self.session.conflict.connect(self._show_conflict)
+        self.session.failed.connect(self._show_failure)
+        self._restore_state()
+        self.open_programme(self._first_programme())
+
+    # ------------------------------------------------------------------ building
+
+    def _build_list(self) -> None:
+        self.list_panel = QWidget()
+        self.search_edit = QLineEdit()
+        self.search_edit.setAccessibleName("Search")
+        self.search_edit.setPlaceholderText("Search titles, deliverables, progress, milestones…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._search)
+        self.lead_filter = self._filter_combo("Lead filter")
+        self.theme_filter = self._filter_combo("Theme filter")
+        self.rag_filter = self._filter_combo("RAG filter")
+        self.status_filter = self._filter_combo("Status filter")
+        self.count_label = QLabel()
+        self.card_model = CardListModel(self)
+        self.proxy = CardFilterProxy(self)
+        self.proxy.setSourceModel(self.card_model)
+        self.card_view = QTableView()
+        self.card_view.setAccessibleName("Recommendations")
+        self.card_view.setModel(self.proxy)
+        self.card_view.setSortingEnabled(True)
+        self.card_view.sortByColumn(CardListModel.REF, Qt.SortOrder.AscendingOrder)
+        self.card_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.card_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.card_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.card_view.setAlternatingRowColors(True)
+        self.card_view.verticalHeader().setVisible(False)
+        self.card_view.setItemDelegateForColumn(CardListModel.RAG, RagChipDelegate(self))
+        header = self.card_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(CardListModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (CardListModel.REF, 40),
+            (CardListModel.LEAD, 68),
+            (CardListModel.RAG, 42),
+            (CardListModel.STATUS, 84),
+        ):
+            self.card_view.setColumnWidth(column, width)
+        self.card_view.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        filters = QGridLayout()
+        for number, (label, combo) in enumerate(
+            (
+                ("Lead", self.lead_filter),
+                ("Theme", self.theme_filter),
+                ("RAG", self.rag_filter),
+                ("Status", self.status_filter),
+            )
+        ):
+            caption = QLabel(f"{label}:")
+            caption.setBuddy(combo)
+            filters.addWidget(caption, number // 2, (number % 2) * 2)
+            filters.addWidget(combo, number // 2, (number % 2) * 2 + 1)
+        filters.setColumnStretch(1, 1)
+        filters.setColumnStretch(3, 1)
+        layout = QVBoxLayout(self.list_panel)
+        layout.setContentsMargins(8, 8, 4, 4)
+        layout.addWidget(self.search_edit)
+        layout.addLayout(filters)
+        layout.addWidget(self.card_view, 1)
+        layout.addWidget(self.count_label)
+
+    def _filter_combo(self, accessible: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(accessible)
+        combo.setMinimumContentsLength(5)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.currentIndexChanged.connect(self._filters_changed)
+        return combo
+
+    def _build_status_bar(self) -> None:
+        self.save_state = QLabel("Saved")
+        self.save_state.setAccessibleName("Save state")
+        self.db_label = QLabel(str(self.repo.path))
+        self.db_label.setAccessibleName("Database file")
+        self.db_label.setToolTip("The database file every change is saved to")
+        self.statusBar().addWidget(self.save_state, 1)
+        self.statusBar().addPermanentWidget(self.db_label)
+
+    def _build_actions(self) -> None:
+        stack = self.session.stack
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.undo)
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setText(f"&Undo {text}" if text else "&Undo")
+        )
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcuts(
+            [QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
+        self.redo_action.setEnabled(False)
+        self.redo_action.triggered.connect(self.redo)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.redoTextChanged.connect(
+            lambda text: self.redo_action.setText(f"&Redo {text}" if text else "&Redo")
+        )
+        self.find_action = QAction("&Find…", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.new_milestone_action = self.editor.add_milestone_action
+        self.preferences_action = QAction("&Preferences…", self)
+        self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.preferences_action.triggered.connect(self.edit_preferences)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.about_action = QAction("&About fowdesk", self)
+        self.about_action.triggered.connect(self._about)
+        for action in (self.undo_action, self.redo_action, self.find_action,
+                       self.new_milestone_action):  # fmt: skip
+            self.addAction(action)
+
+    def _build_menus(self) -> None:
+        self.file_menu = self.menuBar().addMenu("&File")
+        self.build_file_menu()
+        edit = self.menuBar().addMenu("&Edit")
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.find_action)
+        edit.addAction(self.new_milestone_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def build_file_menu(self) -> None:
+        """The File menu; part 2 adds open, import, exports and backups above Preferences."""
+        self.file_menu.clear()
+        self.file_menu.addAction(self.preferences_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Programme")
+        self.toolbar.setObjectName("programme_toolbar")
+        self.toolbar.setMovable(False)
+        self.programme_label = QLabel("  Programme: ")
+        self.programme_combo = QComboBox()
+        self.programme_combo.setAccessibleName("Programme")
+        self.programme_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.programme_combo.activated.connect(self._programme_chosen)
+        self.programme_label.setBuddy(self.programme_combo)
+        self._programme_actions = [
+            self.toolbar.addWidget(self.programme_label),
+            self.toolbar.addWidget(self.programme_combo),
+        ]
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.undo_action)
+        self.toolbar.addAction(self.redo_action)
+        self.addToolBar(self.toolbar)
+
+    # ------------------------------------------------------------------ programmes
+
+    def _first_programme(self) -> str | None:
+        codes = [p.code for p in self.repo.programmes()]
+        if not codes:
+            return None
+        last = self.settings.last_programme
+        return last if last in codes else codes[0]
+
+    def _fill_programme_combo(self) -> None:
+        headers = self.repo.programmes()
+        self.programme_combo.blockSignals(True)
+        self.programme_combo.clear()
+        for header in headers:
+            self.programme_combo.addItem(f"{header.code} – {header.title}", header.code)
+        if self.programme is not None:
+            self.programme_combo.setCurrentIndex(self.programme_combo.findData(self.programme.code))
+        self.programme_combo.blockSignals(False)
+        several = len(headers) > 1
+        for action in self._programme_actions:
+            action.setVisible(several)
+
+    def _programme_chosen(self, _index: int) -> None:
+        code = self.programme_combo.currentData()
+        if code and (self.programme is None or code != self.programme.code):
+            self.open_programme(code)
+
+    def open_programme(self, code: str | None) -> None:
+        """Show ``code``'s cards (the my-lead filter applied) and select the first."""
+        self.editor.flush()
+        if code is None:
+            self.programme = None
+            self.card_model.set_rows([])
+            self._fill_programme_combo()
+            return
+        self.programme = self.repo.load_programme(code)
+        self.settings.last_programme = self.programme.code
+        self.editor.set_programme(self.programme)
+        as_at, year_from = self._rag_dates()
+        self.card_model.set_rows(
+            [CardRow.from_card(c, as_at, year_from) for c in self.programme.cards]
+        )
+        self._fill_programme_combo()
+        self._fill_filters()
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.proxy.set_filters(matches=None)
+        self._apply_my_lead()
+        self._update_count()
+        self._select_first()
+
+    def _rag_dates(self) -> tuple[date, date | None]:
+        """The window shows RAG as at today; year-less targets take the period's year."""
+        period = self.programme.current_period if self.programme else None
+        return date.today(), period.as_at if period else None
+
+    def _fill_filters(self) -> None:
+        assert self.programme is not None
+        leads = [k.code for k in self.programme.lead_key]
+        known = {normalise_code(c) for c in leads}
+        for card in self.programme.cards:
+            for code in card.leads:
+                if normalise_code(code) not in known:
+                    known.add(normalise_code(code))
+                    leads.append(code)
+        choices = {
+            self.lead_filter: [("All", ANY), *((c, c) for c in leads)],
+            self.theme_filter: [
+                ("All", ANY),
+                ("(unassigned)", CardFilterProxy.UNASSIGNED),
+                *((t, t) for t in self.programme.themes),
+            ],
+            self.rag_filter: [("All", ANY), *((f"{r.value} – {r.label}", r.value) for r in Rag)],
+            self.status_filter: [("All", ANY), *((str(s), str(s)) for s in CardStatus)],
+        }
+        for combo, items in choices.items():
+            combo.blockSignals(True)
+            combo.clear()
+            for text, data in items:
+                combo.addItem(text, data)
+                if combo is self.theme_filter and data not in (ANY, CardFilterProxy.UNASSIGNED):
+                    combo.setItemData(combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+            combo.blockSignals(False)
+        self.proxy.set_filters(lead=None, theme=None, rag=None, status=None)
+
+    def _apply_my_lead(self) -> None:
+        mine = self.settings.my_lead
+        index = self.lead_filter.findData(mine) if mine else -1
+        if index < 0 and mine:
+            index = next(
+                (
+                    i
+                    for i in range(self.lead_filter.count())
+                    if normalise_code(str(self.lead_filter.itemData(i))) == normalise_code(mine)
+                ),
+                -1,
+            )
+        self.lead_filter.setCurrentIndex(max(0, index))
+        self._filters_changed()
+
+    # ------------------------------------------------------------------ list, search, filters
+
+    def _filter_value(self, combo: QComboBox) -> str | None:
+        data = combo.currentData()
+        return None if data in (None, ANY) else str(data)
+
+    def _filters_changed(self, _index: int = 0) -> None:
+        rag = self._filter_value(self.rag_filter)
+        self.proxy.set_filters(
+            lead=self._filter_value(self.lead_filter),
+            theme=self._filter_value(self.theme_filter),
+            rag=Rag(rag) if rag else None,
+            status=self._filter_value(self.status_filter),
+        )
+        self._update_count()
+
+    def _search(self, text: str) -> None:
+        if self.programme is None:
+            return
+        matches = set(self.repo.search(self.programme.code, text)) if text.strip() else None
+        self.proxy.set_filters(matches=matches)
+        self._update_count()
+        if matches and self.editor.card is not None and self.editor.card.uuid not in matches:
+            self._select_first()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.card_model.rowCount()
+        what = "recommendation" if total == 1 else "recommendations"
+        self.count_label.setText(
+            f"{total} {what}" if shown == total else f"{shown} of {total} {what} shown"
+        )
+
+    def visible_refs(self) -> list[str]:
+        """The refs the list shows now, top to bottom (what an officer sees)."""
+        return [
+            str(self.proxy.index(row, CardListModel.REF).data())
+            for row in range(self.proxy.rowCount())
+        ]
+
+    def _select_first(self) -> None:
+        if self.proxy.rowCount():
+            self.card_view.selectRow(0)
+            self._current_changed(self.proxy.index(0, 0), QModelIndex())
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        uuid = str(current.data(UUID_ROLE))
+        if self.editor.card is not None and self.editor.card.uuid == uuid:
+            return
+        self.editor.flush()
+        self.editor.show_card(self.repo.card(uuid))
+
+    def select_card(self, uuid: str) -> bool:
+        """Select the card in the list (clearing search and filters if they hide it)."""
+        row = self.card_model.row_for_uuid(uuid)
+        if row is None:
+            return False
+        proxy_index = self.proxy.mapFromSource(self.card_model.index(row, 0))
+        if not proxy_index.isValid():
+            self.search_edit.clear()
+            for combo in (self.lead_filter, self.theme_filter, self.rag_filter, self.status_filter):
+                combo.setCurrentIndex(0)
+            proxy_index = self.proxy.mapFromSource(self.card_model.index(row, 0))
+        self.card_view.selectionModel().setCurrentIndex(
+            proxy_index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.card_view.scrollTo(proxy_index)
+        return True
+
+    def show_ref(self, ref: str) -> None:
+        """Jump to the card with this ref (a cross-reference was followed)."""
+        if self.programme is None or not ref:
+            return
+        found = next((r for r in self.card_model.rows if r.ref == ref), None)
+        if found is None:
+            self.save_state.setText(f"There is no recommendation {ref} in this programme")
+            return
+        self.select_card(found.uuid)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    # ------------------------------------------------------------------ saving
+
+    def _card_saved(self, card: Card) -> None:
+        as_at, year_from = self._rag_dates()
+        self.card_model.replace_row(CardRow.from_card(card, as_at, year_from))
+        if self.programme is not None:
+            self.programme.cards = [
+                card if c.uuid == card.uuid else c for c in self.programme.cards
+            ]
+        if self.search_edit.text().strip() and self.programme is not None:
+            self.proxy.set_filters(
+                matches=set(self.repo.search(self.programme.code, self.search_edit.text()))
+            )
+            self._update_count()
+
+    def _show_conflict(self, message: str) -> None:
+        QMessageBox.warning(self, "Changed elsewhere", message)
+
+    def _show_failure(self, message: str) -> None:
+        QMessageBox.warning(self, "Not saved", message)
+
+    def undo(self) -> None:
+        self.editor.flush()
+        self.session.stack.undo()
+
+    def redo(self) -> None:
+        self.editor.flush()
+        self.session.stack.redo()
+
+    # ------------------------------------------------------------------ preferences, state
+
+    def edit_preferences(self) -> None:
+        codes = [k.code for k in self.programme.lead_key] if self.programme else []
+        if dialogs.edit_preferences(self, self.settings, codes):
+            self.repo.user = self.settings.officer_name or self.repo.user
+            self._apply_my_lead()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About fowdesk",
+            f"fowdesk {__version__}\n\nRecord programme progress offline; export Excel "
+            "returns and committee reports.\n\nDatabase: " + str(self.repo.path),
+        )
+
+    def _restore_state(self) -> None:
+        if not self.settings.geometry.isEmpty():
+            self.restoreGeometry(self.settings.geometry)
+        else:
+            self.resize(1366, 740)
+        if not self.settings.window_state.isEmpty():
+            self.restoreState(self.settings.window_state)
+        self._splitter_restored = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The splitter is restored once the window has its real size, so it is not rescaled."""
+        super().showEvent(event)
+        if self._splitter_restored:
+            return
+        self._splitter_restored = True
+        if self.settings.splitter_state.isEmpty():
+            self.splitter.setSizes([470, max(600, self.width() - 470)])
+        else:
+            self.splitter.restoreState(self.settings.splitter_state)
+
+    def save_window_state(self) -> None:
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.splitter_state = self.splitter.saveState()
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.editor.flush()
+        self.save_window_state()
+        event.accept()
+
+
+def _wants_offscreen(self_test: bool) -> bool:
+    """A self-test on a machine with no display (CI) runs on Qt's offscreen platform."""
+    if not self_test or "QT_QPA_PLATFORM" in os.environ or sys.platform != "linux":
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with fowdesk's name (for QSettings), style and icon."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("fowdesk")
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("fowdesk")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def launch(db_path: Path, *, self_test: bool = False, user: str | None = None) -> int:
+    """Open the window on ``db_path`` (created and seeded on first run); the exit code."""
+    if _wants_offscreen(self_test):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = make_application()
+    settings = Settings()
+    try:
+        repo = Repository.open_or_create(
+            db_path, user=user or settings.officer_name or None, source="ui"
+        )
+    except FowdeskError as error:
+        if self_test:
+            print(f"fowdesk: error: {error}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "fowdesk cannot open the database", str(error))
+        return 1
+    settings.add_recent_file(Path(db_path))
+    try:
+        window = MainWindow(repo, settings)
+        window.show()
+        if self_test:
+            app.processEvents()
+            rows = window.card_model.rowCount()
+            ok = window.isVisible() and rows > 0
+            code = window.programme.code if window.programme else "none"
+            print(f"fowdesk window self-test: {'ok' if ok else 'FAILED'} ({code}, {rows} cards)")
+            window.close()
+            return 0 if ok else 1
+        return app.exec()
+    finally:
+        repo.close(backup=True)

@@ -1,0 +1,588 @@
+"""Thin table models: each adapts domain objects for one view and nothing more.
+
+The models never touch the database. Edits a view makes (a milestone cell,
+a deliverable) are handed to an ``on_edit`` callback that the card editor
+turns into an undoable, saved command; the model is refreshed from the
+repository's answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from fowdesk.domain.dates import format_window, is_horizon, parse_target
+from fowdesk.domain.leads import format_leads, normalise_code
+from fowdesk.domain.model import (
+    RAG_COLOURS,
+    AuditEntry,
+    Card,
+    Deliverable,
+    Milestone,
+    MilestoneStatus,
+    Rag,
+)
+from fowdesk.domain.rag import RagResult, card_rag, milestone_rag
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Role giving the row's UUID (cards, milestones) so views never keep row numbers.
+UUID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Role giving the value the proxy sorts by (refs numerically, RAG by severity).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Role giving the RAG letter of a RAG cell, for the chip delegate.
+RAG_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_NO_INDEX = QModelIndex()
+
+
+def uk_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def ref_sort_key(ref: str) -> str:
+    """Refs sort as numbers ("2" before "10"), anything else after them."""
+    return f"{int(ref):08d}" if ref.isdigit() else f"~{ref}"
+
+
+def rag_tooltip(result: RagResult) -> str:
+    derived = ""
+    if result.overridden and result.derived is not None:
+        derived = f" (derived: {result.derived.label})"
+    return f"{result.rag.label} ({result.rag.value}){derived} – {result.reason}"
+
+
+# ---------------------------------------------------------------------- card list
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One line of the card list: what the list shows and filters on."""
+
+    uuid: str
+    ref: str
+    title: str
+    leads: tuple[str, ...]
+    theme: str | None
+    status: str
+    rag: RagResult
+
+    @classmethod
+    def from_card(cls, card: Card, as_at: date, year_from: date | None) -> CardRow:
+        return cls(
+            card.uuid,
+            card.ref,
+            card.title,
+            tuple(card.leads),
+            card.theme,
+            str(card.status),
+            card_rag(card, as_at, year_from),
+        )
+
+
+class CardListModel(QAbstractTableModel):
+    """The programme's cards: ref, title, lead, RAG (chip + letter), status."""
+
+    REF, TITLE, LEAD, RAG, STATUS = range(5)
+    HEADERS = ("Ref", "Recommendation", "Lead", "RAG", "Status")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[CardRow] = []
+
+    def set_rows(self, rows: Sequence[CardRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def replace_row(self, row: CardRow) -> None:
+        """One card changed: refresh its line without disturbing selection or order."""
+        for number, existing in enumerate(self._rows):
+            if existing.uuid == row.uuid:
+                self._rows[number] = row
+                self.dataChanged.emit(
+                    self.index(number, 0), self.index(number, len(self.HEADERS) - 1)
+                )
+                return
+
+    def row_for_uuid(self, uuid: str) -> int | None:
+        return next((n for n, r in enumerate(self._rows) if r.uuid == uuid), None)
+
+    def card_row(self, number: int) -> CardRow:
+        return self._rows[number]
+
+    @property
+    def rows(self) -> list[CardRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == UUID_ROLE:
+            return row.uuid
+        if role == RAG_ROLE and column == self.RAG:
+            return row.rag.rag.value
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == self.REF:
+                return row.ref
+            if column == self.TITLE:
+                return row.title
+            if column == self.LEAD:
+                return format_leads(row.leads)
+            if column == self.RAG:
+                if role == Qt.ItemDataRole.AccessibleTextRole:
+                    return row.rag.rag.label
+                return row.rag.rag.value + ("*" if row.rag.overridden else "")
+            if column == self.STATUS:
+                return row.status
+        if role == SORT_ROLE:
+            if column == self.REF:
+                return ref_sort_key(row.ref)
+            if column == self.RAG:
+                return row.rag.rag.severity
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.RAG:
+                return rag_tooltip(row.rag)
+            if column == self.TITLE:
+                return row.title
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.REF, self.RAG):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+
+class CardFilterProxy(QSortFilterProxyModel):
+    """Filters the card list by lead, theme, RAG, status and the search's matches.
+
+    ``theme`` is a theme name, ``UNASSIGNED`` for cards with none, or None for
+    any. ``matches`` is the set of UUIDs the search found, or None when the
+    search box is empty.
+    """
+
+    UNASSIGNED = "\x00unassigned"
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.lead: str | None = None
+        self.theme: str | None = None
+        self.rag: Rag | None = None
+        self.status: str | None = None
+        self.matches: set[str] | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_filters(self, **filters: Any) -> None:
+        self.beginFilterChange()
+        for name, value in filters.items():
+            if name not in ("lead", "theme", "rag", "status", "matches"):
+                raise TypeError(f"unknown filter {name}")
+            setattr(self, name, value)
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, CardListModel) or source_row >= model.rowCount():
+            return False
+        row = model.card_row(source_row)
+        if self.matches is not None and row.uuid not in self.matches:
+            return False
+        if self.lead and normalise_code(self.lead) not in {normalise_code(x) for x in row.leads}:
+            return False
+        if self.theme is not None:
+            wanted = None if self.theme == self.UNASSIGNED else self.theme
+            if row.theme != wanted:
+                return False
+        if self.rag is not None and row.rag.rag is not self.rag:
+            return False
+        return not (self.status and row.status != self.status)
+
+
+# ---------------------------------------------------------------------- milestones
+
+#: (milestone, field, new value) → whether the edit was taken.
+EditHandler = Callable[[Milestone, str, Any], bool]
+
+
+class MilestoneTableModel(QAbstractTableModel):
+    """A card's milestones with their parsed windows, RAG, slippage baseline and revisions."""
+
+    NUMBER, DESCRIPTION, TARGET, WINDOW, STATUS, COMPLETED, RAG, REVISED, NOTES = range(9)
+    HEADERS = (
+        "#",
+        "Milestone",
+        "Target",
+        "Due window",
+        "Status",
+        "Completed on",
+        "RAG",
+        "Revised",
+        "Notes",
+    )
+    EDITABLE: ClassVar[dict[int, str]] = {
+        DESCRIPTION: "description",
+        TARGET: "target",
+        STATUS: "status",
+        COMPLETED: "completed_on",
+        NOTES: "notes",
+    }
+
+    def __init__(self, parent: Any = None, on_edit: EditHandler | None = None) -> None:
+        super().__init__(parent)
+        self._milestones: list[Milestone] = []
+        self.as_at = date.today()
+        self.year_from: date | None = None
+        self.on_edit = on_edit
+
+    def set_milestones(
+        self, milestones: Sequence[Milestone], as_at: date, year_from: date | None
+    ) -> None:
+        """Show these milestones; same rows in the same order only repaint (keeps selection)."""
+        new = list(milestones)
+        same_rows = [m.uuid for m in new] == [m.uuid for m in self._milestones]
+        self.as_at, self.year_from = as_at, year_from
+        if same_rows and new:
+            self._milestones = new
+            self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(self.HEADERS) - 1))
+            return
+        self.beginResetModel()
+        self._milestones = new
+        self.endResetModel()
+
+    def milestone(self, row: int) -> Milestone:
+        return self._milestones[row]
+
+    @property
+    def milestones(self) -> list[Milestone]:
+        return list(self._milestones)
+
+    def row_for_uuid(self, uuid: str) -> int | None:
+        return next((n for n, m in enumerate(self._milestones) if m.uuid == uuid), None)
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._milestones)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() in self.EDITABLE and self.on_edit is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def window_text(self, milestone: Milestone) -> tuple[str, bool]:
+        """(text for the Due window column, whether the target could not be read)."""
+        target = milestone.target.strip()
+        if not target:
+            return "no target", False
+        if is_horizon(target):
+            return "roadmap horizon", False
+        window = parse_target(target, self.year_from or self.as_at)
+        if window is None:
+            return "⚠ not understood", True
+        return format_window(window), False
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._milestones):
+            return None
+        m, column = self._milestones[index.row()], index.column()
+        if role == UUID_ROLE:
+            return m.uuid
+        rag = milestone_rag(m, self.as_at, self.year_from)
+        if role == RAG_ROLE and column == self.RAG:
+            return rag.value if rag else None
+        if role == Qt.ItemDataRole.EditRole:
+            if column == self.COMPLETED:
+                return m.completed_on
+            if column == self.STATUS:
+                return str(m.status)
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.EditRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return self._display(m, column, rag, role)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.DESCRIPTION:
+                return m.description
+            if column == self.NOTES and m.notes:
+                return m.notes
+            if column in (self.TARGET, self.WINDOW):
+                text, unreadable = self.window_text(m)
+                if unreadable:
+                    return (
+                        f"fowdesk cannot read “{m.target}” as a date; write e.g. "
+                        "“March 2020”, “April to May 2020” or “26/02/2020”"
+                    )
+                return text
+            if column == self.REVISED and m.revisions:
+                return "\n".join(
+                    f"{r.changed_at:%d/%m/%Y}: {r.old_target or '(none)'} → {r.new_target}"
+                    f" – {r.reason or 'no reason given'} ({r.changed_by})"
+                    for r in m.revisions
+                )
+            if column == self.RAG:
+                return rag.label if rag else "Cancelled: not counted"
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.WINDOW:
+            _, unreadable = self.window_text(m)
+            if unreadable:
+                return QBrush(QColor(RAG_COLOURS[Rag.RED]))
+            return QBrush(QColor("#555555"))
+        if role == Qt.ItemDataRole.FontRole and column == self.WINDOW:
+            _, unreadable = self.window_text(m)
+            if unreadable:
+                font = QFont()
+                font.setBold(True)
+                return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            self.NUMBER,
+            self.RAG,
+        ):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _display(self, m: Milestone, column: int, rag: Rag | None, role: int) -> Any:
+        if column == self.NUMBER:
+            return str(m.position + 1)
+        if column == self.DESCRIPTION:
+            return m.description
+        if column == self.TARGET:
+            return m.target
+        if column == self.WINDOW:
+            return self.window_text(m)[0]
+        if column == self.STATUS:
+            return str(m.status)
+        if column == self.COMPLETED:
+            return uk_date(m.completed_on)
+        if column == self.RAG:
+            if rag is None:
+                return "–"
+            return rag.label if role == Qt.ItemDataRole.AccessibleTextRole else rag.value
+        if column == self.REVISED:
+            if not m.revisions:
+                return ""
+            return f"{m.revision_count}× – originally {m.baseline_target or '(none)'}"
+        if column == self.NOTES:
+            return m.notes
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (
+            role != Qt.ItemDataRole.EditRole
+            or not index.isValid()
+            or index.column() not in self.EDITABLE
+            or self.on_edit is None
+        ):
+            return False
+        milestone = self._milestones[index.row()]
+        field = self.EDITABLE[index.column()]
+        if field == "status":
+            value = MilestoneStatus(value)
+        elif field != "completed_on":
+            value = str(value)
+        return self.on_edit(milestone, field, value)
+
+
+# ---------------------------------------------------------------------- deliverables
+
+#: (new deliverables) → whether the edit was taken.
+DeliverablesHandler = Callable[[list[Deliverable]], bool]
+
+
+class DeliverablesModel(QAbstractTableModel):
+    """The card's agreed deliverables, each with its optional "So that…" benefit."""
+
+    TEXT, BENEFIT = range(2)
+    HEADERS = ("Agreed deliverable", "So that… (benefit)")
+
+    def __init__(self, parent: Any = None, on_edit: DeliverablesHandler | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[Deliverable] = []
+        self.on_edit = on_edit
+
+    def set_deliverables(self, items: Sequence[Deliverable]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    @property
+    def deliverables(self) -> list[Deliverable]:
+        return list(self._items)
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.on_edit is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.EditRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            if index.column() == self.TEXT:
+                if role == Qt.ItemDataRole.DisplayRole and item.bulleted:
+                    return "• " + item.text
+                return item.text
+            return item.benefit or ""
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.on_edit is None:
+            return False
+        text = str(value).strip()
+        items = list(self._items)
+        item = items[index.row()]
+        if index.column() == self.TEXT:
+            if not text or text == item.text:
+                return False
+            items[index.row()] = replace(item, text=text)
+        else:
+            if text == (item.benefit or ""):
+                return False
+            items[index.row()] = replace(item, benefit=text or None)
+        return self.on_edit(items)
+
+
+# ---------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One audit entry as the history panel shows it."""
+
+    entry: AuditEntry
+    subject: str
+
+
+class HistoryModel(QAbstractTableModel):
+    """The card's audit trail, newest first: when, who, what, was, now."""
+
+    WHEN, WHO, WHAT, WAS, NOW = range(5)
+    HEADERS = ("When", "Who", "What", "Was", "Now")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[HistoryRow] = []
+
+    def set_history(self, entries: Sequence[AuditEntry], subjects: dict[str, str]) -> None:
+        """``subjects`` names each row UUID (the card, or "Milestone 3: …")."""
+        self.beginResetModel()
+        self._rows = [
+            HistoryRow(e, subjects.get(e.row_uuid, "Deleted milestone")) for e in reversed(entries)
+        ]
+        self.endResetModel()
+
+    def entry(self, row: int) -> AuditEntry:
+        return self._rows[row].entry
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        e = row.entry
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == self.WHEN:
+                return e.at.strftime("%d/%m/%Y %H:%M")
+            if column == self.WHO:
+                source = "" if e.source == "ui" else f" ({e.source})"
+                return f"{e.who}{source}"
+            if column == self.WHAT:
+                return f"{row.subject}: {e.field}" if row.subject else e.field
+            text = (e.old if column == self.WAS else e.new) or ""
+            if role == Qt.ItemDataRole.DisplayRole:
+                first = text.split("\n", 1)[0]
+                return first[:120] + ("…" if len(first) > 120 or "\n" in text else "")
+            return text
+        return None

@@ -1,0 +1,88 @@
+"""Screenshots of the window at 1366×768 (a common council laptop), for review and docs.
+
+``python -m fowdesk.ui.screenshots OUTDIR`` builds a fresh seeded database in a
+temp folder (the officer's own database and settings are never touched) and
+saves one PNG per view with ``QWidget.grab()``. Runs offscreen or under
+``xvfb-run -s "-screen 0 1366x768x24"``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+SIZE = (1366, 768)
+
+
+def _settle() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def take_screenshots(out_dir: Path) -> list[Path]:
+    """Save the main window, rec 2's milestones, rec 3's narrative and more into ``out_dir``."""
+    from PySide6.QtCore import QSettings
+
+    from fowdesk.storage.repository import Repository
+    from fowdesk.ui.main_window import MainWindow, make_application
+    from fowdesk.ui.settings import Settings
+
+    app = make_application()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="fowdesk-shots-") as tmp:
+        settings = Settings(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
+        repo = Repository.create(Path(tmp) / "fowdesk.db", seeded=True, user="Strategic Skills")
+        repo.source = "ui"
+        window = MainWindow(repo, settings)
+        window.resize(*SIZE)
+        window.show()
+        _settle()
+
+        def shot(name: str) -> None:
+            _settle()
+            path = out_dir / f"{name}.png"
+            if not window.grab().save(str(path), "PNG"):
+                raise OSError(f"could not write {path}")
+            written.append(path)
+
+        def card(ref: str, tab: int) -> None:
+            window.show_ref(ref)
+            window.editor.tabs.setCurrentIndex(tab)
+
+        card("1", 0)
+        shot("01-main-window-rec-1-details")
+        card("2", 2)
+        shot("02-rec-2-milestones")
+        card("3", 1)
+        shot("03-rec-3-progress")
+        window.search_edit.setText("Digital Shipyard")
+        card("12", 0)
+        shot("04-search-digital-shipyard")
+        window.search_edit.clear()
+        card("2", 3)
+        shot("05-rec-2-history")
+        window.close()
+        repo.close()
+    del app
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m fowdesk.ui.screenshots OUTDIR", file=sys.stderr)
+        return 2
+    if sys.platform == "linux" and not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for path in take_screenshots(Path(args[0])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

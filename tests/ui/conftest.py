@@ -1,0 +1,107 @@
+"""Window fixtures: real seeded databases in tmp, settings in a temp INI, no dialogs left open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from fowdesk.storage.repository import Repository
+from fowdesk.ui import dialogs
+from fowdesk.ui.main_window import MainWindow
+from fowdesk.ui.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def _settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every QSettings the window makes lands in a temp folder, never the real user's."""
+    folder = tmp_path_factory.mktemp("settings")
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+    yield folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "fowdesk.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture(autouse=True)
+def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
+    """Message boxes are recorded (kind, title, text) instead of shown."""
+    shown: list[tuple[str, str, str]] = []
+
+    def recorder(kind: str) -> Callable[..., Any]:
+        def show(_parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> Any:
+            shown.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+
+        return show
+
+    for kind in ("warning", "critical", "information", "question", "about"):
+        monkeypatch.setattr(QMessageBox, kind, recorder(kind))
+    return shown
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialog a test did not expect fails the test instead of blocking the run."""
+
+    def unexpected(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a dialog opened that the test did not expect")
+
+    monkeypatch.setattr(dialogs, "ask_target_revision", unexpected)
+    monkeypatch.setattr(dialogs, "edit_preferences", unexpected)
+
+
+class WindowOpener:
+    """Opens (and reopens) the window on one database file, as an officer would."""
+
+    def __init__(self, qtbot: Any, path: Path, settings: Settings) -> None:
+        self.qtbot, self.path, self.settings = qtbot, path, settings
+        self.window: MainWindow | None = None
+        self.repo: Repository | None = None
+
+    def open(self) -> MainWindow:
+        self.repo = Repository.open(self.path, user="officer", source="ui")
+        self.window = MainWindow(self.repo, self.settings)
+        self.qtbot.addWidget(self.window)
+        self.window.show()
+        self.qtbot.waitExposed(self.window)
+        return self.window
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+            self.window = None
+        if self.repo is not None:
+            self.repo.close()
+            self.repo = None
+
+    def reopen(self) -> MainWindow:
+        self.close()
+        return self.open()
+
+
+@pytest.fixture
+def opener(qtbot: Any, seeded_path: Path, settings: Settings) -> Iterator[WindowOpener]:
+    opened = WindowOpener(qtbot, seeded_path, settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def window(opener: WindowOpener) -> MainWindow:
+    return opener.open()
+
+
+@pytest.fixture
+def other_process(seeded_path: Path) -> Iterator[Repository]:
+    """A second connection to the same file: another window or the PMO's fowdesk."""
+    repository = Repository.open(seeded_path, user="pmo", source="cli")
+    yield repository
+    repository.close()
