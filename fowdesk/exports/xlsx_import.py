@@ -16,6 +16,7 @@ listed, and the whole row is left alone.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -343,16 +344,15 @@ def _looks_like_text(path: Path) -> bool:
 
 
 def _load_workbook(path: Path) -> Any:
+    # Read from memory (the size was checked): openpyxl leaves a handle it was given open,
+    # and a file object spares the extension check, so "return (2).XLSX" still reads.
     try:
-        handle = path.open("rb")
+        data = io.BytesIO(path.read_bytes())
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot be opened ({exc.strerror or exc})") from None
     try:
-        return openpyxl.load_workbook(handle, read_only=True, data_only=False, keep_links=False)
-    except FowdeskError:
-        raise
+        return openpyxl.load_workbook(data, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a malformed part
-        handle.close()
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidInput(f"{path}: cannot be read as an Excel workbook ({reason})") from None
 
