@@ -508,8 +508,8 @@ class CardEditor(QWidget):
 
     def _show_milestones(self, card: Card) -> None:
         selected = self.selected_milestone()
-        self.milestone_model.set_milestones(card.milestones, date.today(), self.year_from)
-        if selected is not None:
+        reset = self.milestone_model.set_milestones(card.milestones, date.today(), self.year_from)
+        if reset and selected is not None:
             self.select_milestone(selected.uuid)
         self.tabs.setTabText(2, f"&Milestones ({len(card.milestones)})")
         unreadable = [

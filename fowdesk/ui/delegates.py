@@ -87,8 +87,13 @@ class ChoiceDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         combo.addItems(self.choices)
         combo.setAccessibleName("Status")
-        combo.activated.connect(lambda _=0: self.commitData.emit(combo))
+        combo.activated.connect(lambda _=0: self._chosen(combo))
         return combo
+
+    def _chosen(self, combo: QComboBox) -> None:
+        """A choice from the list is the officer's answer: save it and close the drop-down."""
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QComboBox)

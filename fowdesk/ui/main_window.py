@@ -176,9 +176,11 @@ class MainWindow(QMainWindow):
             lambda text: self.undo_action.setText(f"&Undo {text}" if text else "&Undo")
         )
         self.redo_action = QAction("&Redo", self)
-        self.redo_action.setShortcuts(
-            [QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)]
-        )
+        redo_keys = [QKeySequence("Ctrl+Y")]
+        for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo):
+            if key not in redo_keys:
+                redo_keys.append(key)
+        self.redo_action.setShortcuts(redo_keys)
         self.redo_action.setEnabled(False)
         self.redo_action.triggered.connect(self.redo)
         stack.canRedoChanged.connect(self.redo_action.setEnabled)

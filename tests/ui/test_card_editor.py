@@ -1,0 +1,408 @@
+"""The card editor as an officer uses it: edits save as made, survive reopening, undo."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QComboBox, QLineEdit
+
+from fowdesk.domain.model import MilestoneStatus
+from fowdesk.storage.repository import Repository
+from fowdesk.ui import dialogs
+from fowdesk.ui.main_window import MainWindow
+from fowdesk.ui.models import HistoryModel, MilestoneTableModel
+
+
+def card_in_file(repo: Repository, ref: str):
+    return repo.card(repo.card_uuid_for_ref("FOW", ref))
+
+
+def open_card(window: MainWindow, ref: str, tab: int = 0) -> None:
+    window.show_ref(ref)
+    assert window.editor.card is not None and window.editor.card.ref == ref
+    window.editor.tabs.setCurrentIndex(tab)
+
+
+def replace_text(qtbot, edit: QLineEdit, text: str) -> None:
+    """Select all and type, then press Enter: what an officer does in a field."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def undo_with_keyboard(qtbot, window: MainWindow) -> None:
+    window.card_view.setFocus()
+    qtbot.keyClick(window.card_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
+def redo_with_keyboard(qtbot, window: MainWindow) -> None:
+    window.card_view.setFocus()
+    qtbot.keyClick(window.card_view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+
+
+def click_cell(qtbot, view, row: int, column: int, double: bool = False) -> None:
+    index = view.model().index(row, column)
+    view.scrollTo(index)
+    centre = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    if double:
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+
+# ---------------------------------------------------------------------- narrative and fields
+
+
+def test_typed_narrative_is_saved_and_survives_reopening(opener, qtbot) -> None:
+    window = opener.open()
+    open_card(window, "3", tab=1)
+    edit = window.editor.progress_edit
+    edit.setFocus()
+    edit.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(edit, "- Skills board approved the pilot schools list")
+    assert window.save_state.text() == "Unsaved changes…"
+    qtbot.waitUntil(lambda: not window.editor.has_unsaved_changes(), timeout=3000)
+    assert window.save_state.text().startswith("Saved")
+
+    window = opener.reopen()
+    open_card(window, "3", tab=1)
+    progress = card_in_file(opener.repo, "3").progress_for("February 2020")
+    assert progress[-1].text == "Skills board approved the pilot schools list"
+    assert progress[-1].bulleted
+    assert len(progress) == 4
+    assert "Skills board approved" in window.editor.progress_edit.toPlainText()
+
+
+def test_leaving_the_narrative_saves_it_at_once(window: MainWindow, opener, qtbot) -> None:
+    open_card(window, "7", tab=1)
+    edit = window.editor.progress_edit
+    edit.setFocus()
+    edit.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(edit, " Extra words.")
+    window.card_view.setFocus()  # focus leaves the text box
+    assert not window.editor.has_unsaved_changes()
+    text = card_in_file(opener.repo, "7").progress_for("February 2020")[-1].text
+    assert text.endswith("Extra words.")
+
+
+def test_title_edit_is_saved_and_audited_with_the_officers_name(window, opener, qtbot) -> None:
+    open_card(window, "4")
+    replace_text(qtbot, window.editor.title_edit, "Simplify adult learning")
+    card = card_in_file(opener.repo, "4")
+    assert card.title == "Simplify adult learning"
+    history = opener.repo.card_history(card.uuid)
+    assert (history[-1].field, history[-1].old, history[-1].new, history[-1].who) == (
+        "title",
+        "Simplify the Adult Learning Landscape",
+        "Simplify adult learning",
+        "officer",
+    )
+    assert window.card_view.currentIndex().siblingAtColumn(1).data() == "Simplify adult learning"
+
+
+def test_history_panel_shows_who_changed_what(window: MainWindow, qtbot) -> None:
+    open_card(window, "4")
+    replace_text(qtbot, window.editor.title_edit, "Simplify adult learning")
+    window.editor.tabs.setCurrentIndex(3)
+    model = window.editor.history_model
+    row = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert row[HistoryModel.WHO] == "officer"
+    assert row[HistoryModel.WHAT] == "title"
+    assert row[HistoryModel.WAS] == "Simplify the Adult Learning Landscape"
+    assert row[HistoryModel.NOW] == "Simplify adult learning"
+    assert row[HistoryModel.WHEN].count("/") == 2  # dd/mm/yyyy
+
+
+def test_status_theme_and_leads_save_as_chosen(window: MainWindow, opener) -> None:
+    open_card(window, "9")
+    editor = window.editor
+    editor.status_combo.setCurrentText("On hold")
+    editor.status_combo.activated.emit(editor.status_combo.currentIndex())
+    theme = window.programme.themes[1]
+    editor.theme_combo.setCurrentIndex(editor.theme_combo.findData(theme))
+    editor.theme_combo.activated.emit(editor.theme_combo.currentIndex())
+    hod = next(a for a in editor.leads_menu.actions() if a.data() == "HOD")
+    hod.setChecked(True)
+    card = card_in_file(opener.repo, "9")
+    assert str(card.status) == "On hold"
+    assert card.theme == theme
+    assert card.leads == ["HOD", "SSM"] or card.leads == ["SSM", "HOD"]
+    assert editor.leads_button.text().replace("&&", "&") in ("SSM/HOD", "HOD/SSM")
+
+
+def test_rag_override_shows_with_its_reason(window: MainWindow, opener, qtbot) -> None:
+    open_card(window, "10")
+    editor = window.editor
+    editor.override_combo.setCurrentIndex(editor.override_combo.findData("A"))
+    editor.override_combo.activated.emit(editor.override_combo.currentIndex())
+    replace_text(qtbot, editor.override_reason, "Funding not yet confirmed")
+    card = card_in_file(opener.repo, "10")
+    assert card.rag_override is not None and card.rag_override.value == "A"
+    assert card.rag_override_reason == "Funding not yet confirmed"
+    assert editor.rag_chip.text().startswith("A  Amber (override)")
+    assert "Funding not yet confirmed" in editor.rag_reason.text()
+
+
+def test_carry_forward_copies_last_periods_narrative(opener, qtbot) -> None:
+    repo = Repository.open(opener.path, user="clerk")
+    repo.new_period("FOW", "March 2020", date(2020, 3, 31))
+    repo.close()
+    window = opener.open()
+    open_card(window, "2", tab=1)
+    editor = window.editor
+    assert "DigitalMe" in editor.previous_view.toPlainText()
+    assert editor.progress_edit.toPlainText() == ""
+    qtbot.mouseClick(editor.carry_button, Qt.MouseButton.LeftButton)
+    card = card_in_file(opener.repo, "2")
+    assert card.progress_for("March 2020") == card.progress_for("February 2020")
+    assert "DigitalMe" in editor.progress_edit.toPlainText()
+
+
+# ---------------------------------------------------------------------- milestones
+
+
+def test_milestone_status_chosen_in_the_table_survives_reopening(opener, qtbot) -> None:
+    window = opener.open()
+    open_card(window, "2", tab=2)
+    view = window.editor.milestone_view
+    assert view.model().rowCount() == 7
+    click_cell(qtbot, view, 0, MilestoneTableModel.STATUS, double=True)
+    combo = view.findChild(QComboBox)
+    assert combo is not None and combo.isVisible()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # Not started → In progress, chosen
+
+    window = opener.reopen()
+    open_card(window, "2", tab=2)
+    model = window.editor.milestone_model
+    assert model.index(0, MilestoneTableModel.STATUS).data() == "In progress"
+    milestone = card_in_file(opener.repo, "2").milestones[0]
+    assert milestone.status is MilestoneStatus.IN_PROGRESS
+
+
+def test_mark_complete_records_todays_date(window: MainWindow, opener, qtbot) -> None:
+    open_card(window, "2", tab=2)
+    editor = window.editor
+    click_cell(qtbot, editor.milestone_view, 1, MilestoneTableModel.DESCRIPTION)
+    qtbot.mouseClick(editor.milestone_buttons["complete"], Qt.MouseButton.LeftButton)
+    milestone = card_in_file(opener.repo, "2").milestones[1]
+    assert milestone.status is MilestoneStatus.COMPLETE
+    assert milestone.completed_on == date.today()
+    cell = editor.milestone_model.index(1, MilestoneTableModel.COMPLETED).data()
+    assert cell == date.today().strftime("%d/%m/%Y")
+
+
+def test_revise_target_records_the_reason_and_keeps_the_original(
+    window: MainWindow, opener, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[Any] = []
+
+    def answer(_parent, milestone, _year_from, new_target=None):
+        asked.append((milestone.description, new_target))
+        return "June 2020", "RSA legal review took longer"
+
+    monkeypatch.setattr(dialogs, "ask_target_revision", answer)
+    open_card(window, "2", tab=2)
+    editor = window.editor
+    click_cell(qtbot, editor.milestone_view, 0, MilestoneTableModel.DESCRIPTION)
+    qtbot.mouseClick(editor.milestone_buttons["revise"], Qt.MouseButton.LeftButton)
+    assert asked == [("Clear RSA for exemption as an SCC supplier", None)]
+    milestone = card_in_file(opener.repo, "2").milestones[0]
+    assert milestone.target == "June 2020"
+    assert milestone.original_target == "March 2020"
+    assert [r.reason for r in milestone.revisions] == ["RSA legal review took longer"]
+    model = editor.milestone_model
+    assert model.index(0, MilestoneTableModel.REVISED).data() == "1× – originally March 2020"
+    assert model.index(0, MilestoneTableModel.WINDOW).data() == "01/06/2020 – 30/06/2020"
+
+
+def test_typing_a_new_target_in_the_cell_asks_for_the_reason(
+    window: MainWindow, opener, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        dialogs,
+        "ask_target_revision",
+        lambda _p, _m, _y, new_target=None: (new_target, "Board moved"),
+    )
+    open_card(window, "2", tab=2)
+    view = window.editor.milestone_view
+    click_cell(qtbot, view, 1, MilestoneTableModel.TARGET, double=True)
+    editor = view.findChild(QLineEdit)
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, "May 2020")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # Qt commits a cell editor on its next turn
+    qtbot.waitUntil(lambda: card_in_file(opener.repo, "2").milestones[1].target == "May 2020")
+    milestone = card_in_file(opener.repo, "2").milestones[1]
+    assert (milestone.target, milestone.original_target) == ("May 2020", "April 2020")
+    assert milestone.revisions[0].reason == "Board moved"
+
+
+def test_a_target_that_cannot_be_read_is_flagged(window: MainWindow, opener) -> None:
+    card = card_in_file(opener.repo, "5")
+    opener.repo.add_milestone(card.uuid, "Launch the hub", "when funding allows")
+    window.show_ref("4")
+    open_card(window, "5", tab=2)
+    model = window.editor.milestone_model
+    row = model.rowCount() - 1
+    assert model.index(row, MilestoneTableModel.WINDOW).data() == "⚠ not understood"
+    assert "cannot read" in model.index(row, MilestoneTableModel.TARGET).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert window.editor.milestone_hint.text().startswith("⚠ 1 target")
+
+
+def test_ctrl_n_adds_a_milestone_and_undo_removes_it(window: MainWindow, opener, qtbot) -> None:
+    open_card(window, "9")
+    window.card_view.setFocus()
+    qtbot.keyClick(window.card_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert [m.description for m in card_in_file(opener.repo, "9").milestones] == ["New milestone"]
+    assert window.editor.tabs.currentIndex() == 2
+    undo_with_keyboard(qtbot, window)
+    assert card_in_file(opener.repo, "9").milestones == []
+    redo_with_keyboard(qtbot, window)
+    assert len(card_in_file(opener.repo, "9").milestones) == 1
+
+
+def test_moving_a_milestone_down_keeps_the_new_order(window: MainWindow, opener, qtbot) -> None:
+    open_card(window, "2", tab=2)
+    editor = window.editor
+    before = [m.description for m in card_in_file(opener.repo, "2").milestones]
+    click_cell(qtbot, editor.milestone_view, 0, MilestoneTableModel.DESCRIPTION)
+    qtbot.mouseClick(editor.milestone_buttons["down"], Qt.MouseButton.LeftButton)
+    after = [m.description for m in card_in_file(opener.repo, "2").milestones]
+    assert after == [before[1], before[0], *before[2:]]
+    assert editor.selected_milestone().description == before[0]
+
+
+# ---------------------------------------------------------------------- undo
+
+
+def test_undo_puts_the_previous_title_back_in_the_file(window: MainWindow, opener, qtbot) -> None:
+    open_card(window, "5")
+    replace_text(qtbot, window.editor.title_edit, "Digital skills for all")
+    assert card_in_file(opener.repo, "5").title == "Digital skills for all"
+    undo_with_keyboard(qtbot, window)
+    assert card_in_file(opener.repo, "5").title == "Digital Skills"
+    assert window.editor.title_edit.text() == "Digital Skills"
+    redo_with_keyboard(qtbot, window)
+    assert card_in_file(opener.repo, "5").title == "Digital skills for all"
+    titles = [
+        (e.old, e.new)
+        for e in opener.repo.card_history(card_in_file(opener.repo, "5").uuid)
+        if e.field == "title"
+    ]
+    assert titles == [
+        ("Digital Skills", "Digital skills for all"),
+        ("Digital skills for all", "Digital Skills"),
+        ("Digital Skills", "Digital skills for all"),
+    ]
+
+
+def test_undo_of_a_deleted_milestone_brings_it_back_where_it_was(
+    window: MainWindow, opener, qtbot
+) -> None:
+    open_card(window, "2", tab=2)
+    editor = window.editor
+    original = [m.uuid for m in card_in_file(opener.repo, "2").milestones]
+    click_cell(qtbot, editor.milestone_view, 2, MilestoneTableModel.DESCRIPTION)
+    qtbot.mouseClick(editor.milestone_buttons["delete"], Qt.MouseButton.LeftButton)
+    assert len(card_in_file(opener.repo, "2").milestones) == 6
+    assert editor.milestone_model.rowCount() == 6
+    assert "Ctrl+Z" in window.save_state.text()
+    undo_with_keyboard(qtbot, window)
+    assert [m.uuid for m in card_in_file(opener.repo, "2").milestones] == original
+    assert editor.milestone_model.rowCount() == 7
+
+
+def test_undo_of_a_revised_target_takes_the_revision_off_the_record(
+    window: MainWindow, opener, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        dialogs, "ask_target_revision", lambda *_a, **_k: ("July 2020", "Waiting for RSA")
+    )
+    open_card(window, "2", tab=2)
+    editor = window.editor
+    click_cell(qtbot, editor.milestone_view, 0, MilestoneTableModel.DESCRIPTION)
+    qtbot.mouseClick(editor.milestone_buttons["revise"], Qt.MouseButton.LeftButton)
+    undo_with_keyboard(qtbot, window)
+    milestone = card_in_file(opener.repo, "2").milestones[0]
+    assert (milestone.target, milestone.original_target, milestone.revisions) == (
+        "March 2020",
+        None,
+        [],
+    )
+    fields = [e.field for e in opener.repo.audit_for([milestone.uuid])]
+    assert fields.count("target") == 2  # the revision and its undo are both on record
+
+
+def test_undo_of_a_milestone_status_restores_it_in_the_file(
+    window: MainWindow, opener, qtbot
+) -> None:
+    open_card(window, "3", tab=2)
+    editor = window.editor
+    click_cell(qtbot, editor.milestone_view, 0, MilestoneTableModel.DESCRIPTION)
+    qtbot.mouseClick(editor.milestone_buttons["complete"], Qt.MouseButton.LeftButton)
+    assert card_in_file(opener.repo, "3").milestones[0].status is MilestoneStatus.COMPLETE
+    undo_with_keyboard(qtbot, window)
+    milestone = card_in_file(opener.repo, "3").milestones[0]
+    assert (milestone.status, milestone.completed_on) == (MilestoneStatus.NOT_STARTED, None)
+
+
+# ---------------------------------------------------------------------- two windows, one file
+
+
+def test_a_stale_edit_is_refused_with_a_message_and_nothing_is_lost(
+    window: MainWindow, opener, other_process: Repository, messages: list, qtbot
+) -> None:
+    open_card(window, "1")
+    card = card_in_file(other_process, "1")
+    other_process.update_card(card.uuid, card.version, title="Solent strategy (PMO wording)")
+
+    replace_text(qtbot, window.editor.title_edit, "Solent strategy (officer wording)")
+
+    assert card_in_file(opener.repo, "1").title == "Solent strategy (PMO wording)"
+    assert len(messages) == 1
+    kind, _title, text = messages[0]
+    assert kind == "warning"
+    assert "changed by someone else" in text and "newer values are now shown" in text
+    assert window.editor.title_edit.text() == "Solent strategy (PMO wording)"
+    assert QGuiApplication.clipboard().text() == "Solent strategy (officer wording)"
+    assert window.save_state.text() == "Not saved – changed elsewhere"
+    # the officer can now make their edit on top of the newer card
+    replace_text(qtbot, window.editor.title_edit, "Solent strategy (agreed wording)")
+    assert card_in_file(opener.repo, "1").title == "Solent strategy (agreed wording)"
+    assert len(messages) == 1
+
+
+def test_a_stale_narrative_keeps_the_officers_text_on_the_clipboard(
+    window: MainWindow, opener, other_process: Repository, messages: list
+) -> None:
+    open_card(window, "6", tab=1)
+    card = card_in_file(other_process, "6")
+    other_process.update_card(card.uuid, card.version, next_steps_text="PMO note")
+    window.editor.progress_edit.setPlainText("• Levy transfer agreed with two SMEs")
+    window.editor.flush()
+    assert len(messages) == 1
+    assert QGuiApplication.clipboard().text() == "• Levy transfer agreed with two SMEs"
+    assert card_in_file(opener.repo, "6").progress_for("February 2020") == card.progress_for(
+        "February 2020"
+    )
+
+
+def test_undo_after_someone_else_changed_the_card_is_refused(
+    window: MainWindow, opener, other_process: Repository, messages: list, qtbot
+) -> None:
+    open_card(window, "5")
+    replace_text(qtbot, window.editor.title_edit, "Digital skills for all")
+    card = card_in_file(other_process, "5")
+    other_process.update_card(card.uuid, card.version, title="Digital skills (PMO)")
+    undo_with_keyboard(qtbot, window)
+    assert card_in_file(opener.repo, "5").title == "Digital skills (PMO)"
+    assert len(messages) == 1 and "changed by someone else" in messages[0][2]
+    qtbot.waitUntil(lambda: not window.session.stack.canUndo())
+    assert window.editor.title_edit.text() == "Digital skills (PMO)"
