@@ -1,0 +1,100 @@
+"""Window timings on a synthetic programme: open the window, search as you type, show a card.
+
+Usage: python bench/bench_window.py [N_CARDS] [N_MILESTONES]   (default 1,000 × 10)
+Runs on Qt's offscreen platform; the officer's own settings are not touched.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from bench.synthetic import build_synthetic
+from fowdesk.storage.repository import Repository
+from fowdesk.ui.main_window import MainWindow, make_application
+from fowdesk.ui.settings import Settings
+
+
+def timed(fn):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def main() -> None:
+    n_cards = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    n_milestones = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    make_application()
+    rows: list[tuple[str, float, str]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        build_synthetic(path, n_cards, n_milestones)
+        settings = Settings(QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat))
+
+        def open_window() -> tuple[Repository, MainWindow]:
+            repo = Repository.open(path, user="bench", source="ui")
+            window = MainWindow(repo, settings)
+            window.resize(1366, 768)
+            window.show()
+            QApplication.processEvents()
+            return repo, window
+
+        seconds, (repo, window) = timed(open_window)
+        assert window.card_model.rowCount() == n_cards
+        rows.append((f"open the window on {n_cards} × {n_milestones} (shown)", seconds, "≤ 2 s"))
+
+        per_key: list[float] = []
+        for text in ["skills", "pilot fund", "bootcamp network", "zzz-nothing", "levy"]:
+            window.search_edit.clear()
+            typed = ""
+            for char in text:
+                typed += char
+                seconds, _ = timed(lambda t=typed: window.search_edit.setText(t))
+                per_key.append(seconds)
+        window.search_edit.clear()
+        rows.append(
+            (
+                f"search as you type, list filtered ({len(per_key)} keystrokes, median)",
+                statistics.median(per_key),
+                "≤ 50 ms",
+            )
+        )
+        rows.append(("search as you type (slowest keystroke)", max(per_key), "≤ 50 ms"))
+
+        showing: list[float] = []
+        for ref in ("10", str(n_cards // 2), str(n_cards)):
+            seconds, _ = timed(lambda r=ref: (window.show_ref(r), QApplication.processEvents()))
+            showing.append(seconds)
+        rows.append(("show a card in the editor (slowest of 3)", max(showing), "< 100 ms"))
+
+        window.show_ref("10")
+        editor = window.editor
+
+        def type_and_save() -> None:
+            editor.title_edit.setText("Edited title")
+            editor.title_edit.textEdited.emit("Edited title")
+            editor.flush()
+
+        seconds, _ = timed(type_and_save)
+        rows.append(("save a title edit (write, reload, list row)", seconds, "< 100 ms"))
+        window.close()
+        repo.close()
+    width = max(len(r[0]) for r in rows)
+    print(f"{'operation':<{width}}  {'seconds':>8}  target")
+    print(f"{'-' * width}  {'-' * 8}  ------")
+    for name, seconds, target in rows:
+        print(f"{name:<{width}}  {seconds:8.3f}  {target}")
+
+
+if __name__ == "__main__":
+    main()
