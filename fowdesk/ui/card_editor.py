@@ -184,7 +184,8 @@ class CardEditor(QWidget):
             "Next steps that are not milestones, e.g. Work in progress"
         )
         self.cross_ref_edit = self._text_line("cross_reference", "Cross-reference")
-        self.cross_ref_edit.setPlaceholderText("Ref of the recommendation this one points to")
+        self.cross_ref_edit.setPlaceholderText("e.g. 17")
+        self.cross_ref_edit.setToolTip("The ref of the recommendation this one points to")
         self.cross_ref_edit.setMaximumWidth(120)
         self.cross_ref_button = QPushButton()
         self.cross_ref_button.setAccessibleName("Go to cross-referenced recommendation")
@@ -525,7 +526,8 @@ class CardEditor(QWidget):
     def _show_history(self, card: Card) -> None:
         subjects = {card.uuid: ""}
         for m in card.milestones:
-            subjects[m.uuid] = f"Milestone {m.position + 1}"
+            short = m.description if len(m.description) <= 28 else m.description[:27] + "…"
+            subjects[m.uuid] = f"Milestone {m.position + 1} ({short})"
         self.history_model.set_history(self.session.repo.card_history(card.uuid), subjects)
 
     def _card_saved(self, card: Card) -> None:

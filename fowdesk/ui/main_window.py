@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CardListModel.TITLE, QHeaderView.ResizeMode.Stretch)
         for column, width in (
-            (CardListModel.REF, 40),
+            (CardListModel.REF, 46),
             (CardListModel.LEAD, 68),
             (CardListModel.RAG, 42),
             (CardListModel.STATUS, 84),

@@ -8,6 +8,7 @@ repository's answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -518,6 +519,17 @@ class DeliverablesModel(QAbstractTableModel):
 # ---------------------------------------------------------------------- history
 
 
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def audit_text(value: str | None) -> str:
+    """An audited value as an officer reads it: ISO days shown dd/mm/yyyy."""
+    if not value:
+        return ""
+    day = _ISO_DAY.match(value)
+    return f"{day[3]}/{day[2]}/{day[1]}" if day else value
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     """One audit entry as the history panel shows it."""
@@ -579,8 +591,9 @@ class HistoryModel(QAbstractTableModel):
                 source = "" if e.source == "ui" else f" ({e.source})"
                 return f"{e.who}{source}"
             if column == self.WHAT:
-                return f"{row.subject}: {e.field}" if row.subject else e.field
-            text = (e.old if column == self.WAS else e.new) or ""
+                field = e.field.replace("_", " ")
+                return f"{row.subject}: {field}" if row.subject else field
+            text = audit_text(e.old if column == self.WAS else e.new)
             if role == Qt.ItemDataRole.DisplayRole:
                 first = text.split("\n", 1)[0]
                 return first[:120] + ("…" if len(first) > 120 or "\n" in text else "")

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 SIZE = (1366, 768)
 
@@ -21,6 +22,19 @@ def _settle() -> None:
 
     for _ in range(3):
         QApplication.processEvents()
+
+
+def _sample_edits(repo: Any) -> None:
+    """A few officer edits on rec 2, so the history and revised-target columns show something."""
+    from datetime import date
+
+    uuid = repo.card_uuid_for_ref("FOW", "2")
+    first, second = repo.card(uuid).milestones[:2]
+    repo.update_milestone(
+        first.uuid, first.version, status="Complete", completed_on=date(2020, 3, 20)
+    )
+    repo.revise_target(second.uuid, second.version, "June 2020", "RSA legal review took longer")
+    repo.update_milestone(second.uuid, second.version + 1, status="Delayed")
 
 
 def take_screenshots(out_dir: Path) -> list[Path]:
@@ -38,6 +52,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         settings = Settings(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
         repo = Repository.create(Path(tmp) / "fowdesk.db", seeded=True, user="Strategic Skills")
         repo.source = "ui"
+        _sample_edits(repo)
         window = MainWindow(repo, settings)
         window.resize(*SIZE)
         window.show()
