@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,7 +43,7 @@ from fowdesk.domain.model import (
     Programme,
     Rag,
 )
-from fowdesk.domain.narrative import paragraphs_from_text, paragraphs_to_text
+from fowdesk.domain.narrative import BULLET, paragraphs_from_text, paragraphs_to_text
 from fowdesk.domain.rag import card_rag
 from fowdesk.ui import dialogs
 from fowdesk.ui.delegates import ChoiceDelegate, DateDelegate, RagChipDelegate, chip_style
@@ -75,6 +75,35 @@ TEXT_FIELDS = {
     "rag_override_reason": "override reason",
     "progress": "progress",
 }
+
+
+class NarrativeEdit(QPlainTextEdit):
+    """A narrative box where Enter on a bullet starts the next bullet, as in a word processor.
+
+    Enter on an empty bullet ends the list (the "• " is removed), so a plain
+    paragraph can follow. What is stored is decided by the one narrative rule
+    (:func:`~fowdesk.domain.narrative.paragraphs_from_text`).
+    """
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
+            Qt.KeyboardModifier.ShiftModifier
+        ):
+            cursor = self.textCursor()
+            line = cursor.block().text()
+            if line.startswith(BULLET):
+                if line.strip() == BULLET.strip():
+                    cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+                    cursor.movePosition(
+                        QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor
+                    )
+                    cursor.removeSelectedText()
+                    self.setTextCursor(cursor)
+                    return
+                cursor.insertText("\n" + BULLET)
+                self.setTextCursor(cursor)
+                return
+        super().keyPressEvent(event)
 
 
 class _FocusOut(QObject):
@@ -253,10 +282,10 @@ class CardEditor(QWidget):
     def _build_progress(self) -> QWidget:
         page = QWidget()
         self.progress_label = QLabel()
-        self.progress_edit = QPlainTextEdit()
+        self.progress_edit = NarrativeEdit()
         self.progress_edit.setAccessibleName("Progress to date")
         self.progress_edit.setPlaceholderText(
-            "One paragraph a line; start a line with • or - for a bullet"
+            "One paragraph a line; start a line with • or - for a bullet (Enter continues it)"
         )
         self.progress_edit.textChanged.connect(lambda: self._touched("progress"))
         self.progress_edit.installEventFilter(self._focus_out)
@@ -335,6 +364,11 @@ class CardEditor(QWidget):
         self.add_milestone_action.setShortcut(QKeySequence.StandardKey.New)
         self.add_milestone_action.setToolTip("Add a milestone (Ctrl+N)")
         self.add_milestone_action.triggered.connect(self.add_milestone)
+        delete_key = QAction("Delete milestone", self.milestone_view)
+        delete_key.setShortcut(QKeySequence.StandardKey.Delete)
+        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.triggered.connect(self.delete_milestone)
+        self.milestone_view.addAction(delete_key)
         buttons = QHBoxLayout()
         self.milestone_buttons: dict[str, QPushButton] = {}
         for key, label, slot in (

@@ -451,11 +451,21 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         self.editor.flush()
-        self.session.stack.undo()
+        stack = self.session.stack
+        self._show_command_card(stack.command(stack.index() - 1))
+        stack.undo()
 
     def redo(self) -> None:
         self.editor.flush()
-        self.session.stack.redo()
+        stack = self.session.stack
+        self._show_command_card(stack.command(stack.index()))
+        stack.redo()
+
+    def _show_command_card(self, command: object) -> None:
+        """Undo and redo show the card they change, so the officer sees what moved."""
+        card_uuid = getattr(command, "card_uuid", None)
+        if card_uuid and (self.editor.card is None or self.editor.card.uuid != card_uuid):
+            self.select_card(card_uuid)
 
     # ------------------------------------------------------------------ preferences, state
 

@@ -81,6 +81,10 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.search_edit.clear()
         card("2", 3)
         shot("05-rec-2-history")
+        window.open_programme("DS2430")
+        card("1", 0)
+        shot("06-ds2430-priority-1-deliverables-with-benefits")
+        window.open_programme("FOW")
         window.close()
         repo.close()
     del app

@@ -63,8 +63,8 @@ def test_typed_narrative_is_saved_and_survives_reopening(opener, qtbot) -> None:
     edit = window.editor.progress_edit
     edit.setFocus()
     edit.moveCursor(QTextCursor.MoveOperation.End)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-    qtbot.keyClicks(edit, "- Skills board approved the pilot schools list")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # continues the bullet list
+    qtbot.keyClicks(edit, "Skills board approved the pilot schools list")
     assert window.save_state.text() == "Unsaved changes…"
     qtbot.waitUntil(lambda: not window.editor.has_unsaved_changes(), timeout=3000)
     assert window.save_state.text().startswith("Saved")
@@ -76,6 +76,26 @@ def test_typed_narrative_is_saved_and_survives_reopening(opener, qtbot) -> None:
     assert progress[-1].bulleted
     assert len(progress) == 4
     assert "Skills board approved" in window.editor.progress_edit.toPlainText()
+
+
+def test_enter_on_a_bullet_starts_the_next_and_on_an_empty_one_ends_the_list(
+    window: MainWindow, opener, qtbot
+) -> None:
+    open_card(window, "2", tab=1)
+    edit = window.editor.progress_edit
+    edit.setFocus()
+    edit.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(edit, "Second point")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(edit, "A closing remark.")
+    window.editor.flush()
+    paragraphs = card_in_file(opener.repo, "2").progress_for("February 2020")
+    assert [(p.text, p.bulleted) for p in paragraphs[-2:]] == [
+        ("Second point", True),
+        ("A closing remark.", False),
+    ]
 
 
 def test_leaving_the_narrative_saves_it_at_once(window: MainWindow, opener, qtbot) -> None:
@@ -301,6 +321,26 @@ def test_undo_puts_the_previous_title_back_in_the_file(window: MainWindow, opene
         ("Digital skills for all", "Digital Skills"),
         ("Digital Skills", "Digital skills for all"),
     ]
+
+
+def test_undo_shows_the_card_it_changes(window: MainWindow, opener, qtbot) -> None:
+    open_card(window, "5")
+    replace_text(qtbot, window.editor.title_edit, "Digital skills for all")
+    window.show_ref("8")
+    undo_with_keyboard(qtbot, window)
+    assert window.editor.card is not None and window.editor.card.ref == "5"
+    assert window.editor.title_edit.text() == "Digital Skills"
+    assert card_in_file(opener.repo, "5").title == "Digital Skills"
+
+
+def test_delete_key_in_the_milestone_table_removes_the_milestone(
+    window: MainWindow, opener, qtbot
+) -> None:
+    open_card(window, "4", tab=2)
+    view = window.editor.milestone_view
+    click_cell(qtbot, view, 0, MilestoneTableModel.NUMBER)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert len(card_in_file(opener.repo, "4").milestones) == 2
 
 
 def test_undo_of_a_deleted_milestone_brings_it_back_where_it_was(
