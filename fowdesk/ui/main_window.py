@@ -276,6 +276,9 @@ class MainWindow(QMainWindow):
             self.card_model.set_rows([])
             self._fill_programme_combo()
             return
+        if self.programme is not None and self.programme.code != code:
+            # Undo stays within what the officer can see: one programme at a time.
+            self.session.stack.clear()
         self.programme = self.repo.load_programme(code)
         self.settings.last_programme = self.programme.code
         self.editor.set_programme(self.programme)

@@ -434,6 +434,20 @@ def test_a_stale_narrative_keeps_the_officers_text_on_the_clipboard(
     )
 
 
+def test_a_milestone_changed_elsewhere_is_not_overwritten(
+    window: MainWindow, opener, other_process: Repository, messages: list, qtbot
+) -> None:
+    open_card(window, "2", tab=2)
+    milestone = card_in_file(other_process, "2").milestones[0]
+    other_process.update_milestone(milestone.uuid, milestone.version, status="Delayed")
+    click_cell(qtbot, window.editor.milestone_view, 0, MilestoneTableModel.DESCRIPTION)
+    qtbot.mouseClick(window.editor.milestone_buttons["complete"], Qt.MouseButton.LeftButton)
+    assert card_in_file(opener.repo, "2").milestones[0].status is MilestoneStatus.DELAYED
+    assert len(messages) == 1 and "milestone was changed by someone else" in messages[0][2]
+    status = window.editor.milestone_model.index(0, MilestoneTableModel.STATUS).data()
+    assert status == "Delayed"
+
+
 def test_undo_after_someone_else_changed_the_card_is_refused(
     window: MainWindow, opener, other_process: Repository, messages: list, qtbot
 ) -> None:

@@ -37,6 +37,17 @@ def test_programme_switcher_shows_both_programmes_and_switches(window: MainWindo
     assert window.visible_refs()[:9] == [str(n) for n in range(1, 10)]
 
 
+def test_switching_programme_leaves_the_other_programmes_undo_behind(
+    window: MainWindow, qtbot
+) -> None:
+    window.show_ref("4")
+    window.editor.status_combo.setCurrentText("On hold")
+    window.editor.status_combo.activated.emit(window.editor.status_combo.currentIndex())
+    assert window.undo_action.isEnabled()
+    window.open_programme("DS2430")
+    assert not window.undo_action.isEnabled()
+
+
 def test_typing_digitalme_narrows_the_list_to_rec_2(window: MainWindow, qtbot) -> None:
     qtbot.keyClicks(window.search_edit, "DigitalMe")
     assert window.visible_refs() == ["2"]
