@@ -281,6 +281,7 @@ class MainWindow(QMainWindow):
             self.session.stack.clear()
         self.programme = self.repo.load_programme(code)
         self.settings.last_programme = self.programme.code
+        self.setWindowTitle(f"{self.programme.title} – fowdesk ({self.repo.path.name})")
         self.editor.set_programme(self.programme)
         as_at, year_from = self._rag_dates()
         self.card_model.set_rows(

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit
 
 from fowdesk.domain.model import MilestoneStatus
 from fowdesk.storage.repository import Repository
@@ -214,6 +214,21 @@ def test_mark_complete_records_todays_date(window: MainWindow, opener, qtbot) ->
     assert milestone.completed_on == date.today()
     cell = editor.milestone_model.index(1, MilestoneTableModel.COMPLETED).data()
     assert cell == date.today().strftime("%d/%m/%Y")
+
+
+def test_completed_on_is_picked_as_a_uk_date(window: MainWindow, opener, qtbot) -> None:
+    open_card(window, "4", tab=2)
+    view = window.editor.milestone_view
+    click_cell(qtbot, view, 0, MilestoneTableModel.COMPLETED, double=True)
+    picker = view.findChild(QDateEdit)
+    assert picker is not None and picker.displayFormat() == "dd/MM/yyyy"
+    picker.setDate(QDate(2020, 3, 9))
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: card_in_file(opener.repo, "4").milestones[0].completed_on == date(2020, 3, 9)
+    )
+    cell = window.editor.milestone_model.index(0, MilestoneTableModel.COMPLETED).data()
+    assert cell == "09/03/2020"
 
 
 def test_revise_target_records_the_reason_and_keeps_the_original(
