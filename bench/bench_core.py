@@ -8,48 +8,37 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import build_synthetic
+from bench.table import Row, print_table, size_from_argv, timed
 from fowdesk.storage.repository import Repository
 
 
-def timed(fn):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
 def main() -> None:
-    n_cards = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    n_milestones = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    rows: list[tuple[str, float, str]] = []
+    n_cards, n_milestones = size_from_argv()
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         seconds, _ = timed(lambda: build_synthetic(path, n_cards, n_milestones))
-        rows.append((f"create {n_cards} × {n_milestones} through the repository", seconds, ""))
+        rows.append((f"create {n_cards} × {n_milestones} through the repository", seconds, "", ""))
         seconds, repo = timed(lambda: Repository.open(path, user="bench"))
-        rows.append(("open (checks, integrity check)", seconds, "≤ 2 s with the window"))
+        rows.append(("open (checks, integrity check)", seconds, "", "≤ 2 s with the window"))
         seconds, programme = timed(lambda: repo.load_programme("SYN"))
-        rows.append(("load all cards and milestones", seconds, "≤ 2 s with the window"))
+        rows.append(("load all cards and milestones", seconds, "", "≤ 2 s with the window"))
         searches = []
         for text in ["skills", "pilot fund", "bootcamp network", "zzz-nothing", "levy"]:
             seconds, _ = timed(lambda t=text: repo.search("SYN", t))
             searches.append(seconds)
-        rows.append(("search (median of 5 queries)", statistics.median(searches), "≤ 50 ms"))
-        rows.append(("search (slowest of 5)", max(searches), "≤ 50 ms"))
+        rows.append(("search (median of 5 queries)", statistics.median(searches), "", "≤ 50 ms"))
+        rows.append(("search (slowest of 5)", max(searches), "", "≤ 50 ms"))
         card = programme.cards[n_cards // 2]
         seconds, _ = timed(lambda: repo.update_card(card.uuid, card.version, title="Edited"))
-        rows.append(("save one card edit (audit + search index)", seconds, "< 100 ms"))
+        rows.append(("save one card edit (audit + search index)", seconds, "", "< 100 ms"))
         repo.close()
-    width = max(len(r[0]) for r in rows)
-    print(f"{'operation':<{width}}  {'seconds':>8}  target")
-    print(f"{'-' * width}  {'-' * 8}  ------")
-    for name, seconds, target in rows:
-        print(f"{name:<{width}}  {seconds:8.3f}  {target}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Precision(StrEnum):
@@ -168,6 +169,12 @@ def parse_target(text: str, as_at: date | None = None) -> TargetWindow | None:
     """
     if not isinstance(text, str):
         return None
+    return _parse_cached(text, as_at)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str, as_at: date | None) -> TargetWindow | None:
+    """Targets repeat ("March 2020" on many rows) and every export reads them all."""
     try:
         return _parse(_normalise(text), as_at)
     except (ValueError, OverflowError):  # a day the month lacks: "31 April"

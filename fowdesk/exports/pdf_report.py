@@ -30,11 +30,11 @@ from reportlab.platypus import (
     LongTable,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as ReportlabParagraph
 
 from fowdesk import paths
 from fowdesk.domain.changes import Change, ChangeKind, changes_between
@@ -75,6 +75,9 @@ COLUMN_SHARES = (0.27, 0.07, 0.37, 0.29)
 #: How far ahead "due in the next month" looks from the as-at date.
 NEXT_MONTH = timedelta(days=31)
 
+#: How many overdue (and how many upcoming) milestones the one-page summary lists.
+SUMMARY_LIST_LIMIT = 8
+
 #: Was/Now text in the changes section is cut here; the full text is in the return.
 CHANGE_TEXT_LIMIT = 300
 
@@ -85,6 +88,26 @@ _LIGHT_TEXT_ON = {Rag.RED, Rag.GREEN, Rag.COMPLETE}
 
 
 # ----------------------------------------------------------------------------- styles
+
+
+class Paragraph(ReportlabParagraph):
+    """A reportlab Paragraph that remembers its line breaks for the width it last had.
+
+    A table measures each cell several times while it looks for a page break
+    (measure, split, measure the rest, draw); breaking the same text at the
+    same width again is most of a long report's build time, and the result
+    does not depend on the height offered.
+    """
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # split() drops blPara when it gives up, so the breaks must be redone then.
+        if self._wrapped_at == availWidth and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth
+        return size
 
 
 def _style(name: str, size: float, leading: float, **kwargs: object) -> ParagraphStyle:
@@ -274,7 +297,7 @@ def _main_table(programme: Programme, cards: Sequence[Card], period: Period, wid
                 _next_steps_cell(card),
             ]
         )
-    return Table(
+    return LongTable(
         rows,
         colWidths=[share * width for share in COLUMN_SHARES],
         repeatRows=1,
@@ -351,13 +374,14 @@ class _RagChart(Flowable):
             canvas.drawString(self.LABEL_WIDTH + bar + 4, y + 3, str(count))
 
 
-def _milestone_list(items: Sequence[_DueMilestone], width: float, empty: str) -> Flowable:
+def _milestone_list(items: Sequence[_DueMilestone], width: float, empty: str) -> list[Flowable]:
+    """The first few milestones of a list (the summary is one page); the table has them all."""
     if not items:
-        return Paragraph(empty, STYLES.body)
+        return [Paragraph(empty, STYLES.body)]
     rows: list[list[object]] = [
         [Paragraph(h, STYLES.head_cell) for h in ("Rec", "Milestone", "Target", "Due by")]
     ]
-    for item in items:
+    for item in items[:SUMMARY_LIST_LIMIT]:
         rows.append(
             [
                 Paragraph(markup(_ref_label(item.card)), STYLES.small),
@@ -366,15 +390,18 @@ def _milestone_list(items: Sequence[_DueMilestone], width: float, empty: str) ->
                 Paragraph(f"{item.due_by:%d/%m/%Y}", STYLES.small),
             ]
         )
-    style = _table_style(len(rows))
-    return LongTable(
+    table = Table(
         rows,
         colWidths=[0.06 * width, 0.60 * width, 0.22 * width, 0.12 * width],
         repeatRows=1,
-        splitInRow=1,
-        style=style,
+        style=_table_style(len(rows)),
         hAlign="LEFT",
     )
+    hidden = len(items) - SUMMARY_LIST_LIMIT
+    if hidden <= 0:
+        return [table]
+    more = f"… and {hidden:,} more; every milestone is in the table that follows."
+    return [table, Paragraph(more, STYLES.small)]
 
 
 def _summary(programme: Programme, cards: Sequence[Card], period: Period, width: float):
@@ -433,12 +460,12 @@ def _summary(programme: Programme, cards: Sequence[Card], period: Period, width:
             STYLES.small,
         ),
         Paragraph(f"Milestones overdue ({len(overdue)})", STYLES.heading),
-        _milestone_list(overdue, width, "No milestones are overdue."),
+        *_milestone_list(overdue, width, "No milestones are overdue."),
         Paragraph(
             f"Milestones due in the next month, by {horizon:%d/%m/%Y} ({len(upcoming)})",
             STYLES.heading,
         ),
-        _milestone_list(upcoming, width, "No milestones fall due in the next month."),
+        *_milestone_list(upcoming, width, "No milestones fall due in the next month."),
     ]
     return story
 

@@ -55,6 +55,7 @@ def _coverage(font_name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
 
 
+@cache
 def _covered_by_both() -> frozenset[int]:
     # Text may be set in either face (a title is bold), so a character counts
     # as drawable only when both faces have it.
@@ -73,22 +74,29 @@ def printable(text: str | None) -> str:
     """
     if not text:
         return ""
+    text = text.replace("\r\n", "\n")
+    if text.isascii() and text.replace("\n", "").isprintable():
+        return text  # the common case: nothing to replace, and DejaVu has all of ASCII
+    return "".join([_printable_char(char) for char in text])
+
+
+@cache
+def _printable_char(char: str) -> str:
+    if char in _KEEP_CONTROLS:
+        return char
+    if char in _AS_SPACE:
+        return " "
+    category = unicodedata.category(char)
+    if category == "Cc":
+        return ""  # other control characters carry no meaning in print
     drawable = _covered_by_both()
-    out: list[str] = []
-    for char in text.replace("\r\n", "\n"):
-        if char in _KEEP_CONTROLS:
-            out.append(char)
-        elif char in _AS_SPACE:
-            out.append(" ")
-        elif unicodedata.category(char) == "Cc":
-            continue  # other control characters carry no meaning in print
-        elif unicodedata.category(char) in ("Cf",) and ord(char) not in drawable:
-            continue  # invisible formatting marks (e.g. a stray BOM) the font cannot show
-        elif ord(char) > 0xFFFF or ord(char) not in drawable:
-            out.append(PLACEHOLDER)
-        else:
-            out.append(char)
-    return "".join(out)
+    if ord(char) > 0xFFFF:
+        return PLACEHOLDER
+    if ord(char) in drawable:
+        return char
+    if category == "Cf":
+        return ""  # an invisible formatting mark (e.g. a stray BOM) the font cannot show
+    return PLACEHOLDER
 
 
 def markup(text: str | None) -> str:

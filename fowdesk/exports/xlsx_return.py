@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -245,21 +246,39 @@ def row_height(columns: Sequence[Column], row: Sequence[Any]) -> float:
     return min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines + 2)
 
 
-def _write_value(cell: Any, value: Any, kind: Kind) -> None:
+_CENTRED = Alignment(horizontal="center", vertical="top")
+
+
+def _write_value(cell: Any, value: Any, kind: Kind, styles: dict[Any, Any] | None = None) -> None:
+    """Write one value safely; ``styles`` caches finished styles by kind (much faster)."""
     if value is None or value == "":
         return
     if isinstance(value, str):
         cell.value = safe_text(value)
         cell.data_type = "s"  # never a formula, whatever the text starts with
+        number_format = "@"  # what an officer types here stays text ("May 2020" is no date)
     elif isinstance(value, datetime):
         cell.value = value
-        cell.number_format = DATETIME_FORMAT
+        number_format = DATETIME_FORMAT
     elif isinstance(value, date):
         cell.value = value
-        cell.number_format = DATE_FORMAT
+        number_format = DATE_FORMAT
     else:
         cell.value = value
-    cell.alignment = _WRAP if kind is Kind.LONG else _TOP
+        number_format = "General"
+    key = (kind, number_format)
+    if styles is not None and key in styles:
+        cell._style = copy(styles[key])
+        return
+    cell.number_format = number_format
+    if kind is Kind.LONG:
+        cell.alignment = _WRAP
+    elif kind is Kind.RAG:
+        cell.alignment = _CENTRED
+    else:
+        cell.alignment = _TOP
+    if styles is not None:
+        styles[key] = copy(cell._style)
 
 
 def _print_setup(ws: Worksheet, *, title_rows: str | None = "1:1") -> None:
@@ -287,9 +306,10 @@ def _write_table(ws: Worksheet, sheet: SheetRows, freeze: str) -> int:
         ws.column_dimensions[letter].width = column.width
         if column.hidden:
             ws.column_dimensions[letter].hidden = True
+    styles: dict[Any, Any] = {}
     for row_number, row in enumerate(sheet.rows, start=2):
         for index, (column, value) in enumerate(zip(sheet.columns, row, strict=True), start=1):
-            _write_value(ws.cell(row=row_number, column=index), value, column.kind)
+            _write_value(ws.cell(row=row_number, column=index), value, column.kind, styles)
         ws.row_dimensions[row_number].height = row_height(sheet.columns, row)
     # A table needs a data row; an empty sheet gets one blank row to type into.
     last = max(len(sheet.rows) + 1, 2)
@@ -324,10 +344,6 @@ def _rag_colours(ws: Worksheet, columns: tuple[Column, ...], last: int) -> None:
                     fill=fill,
                     font=Font(color="FFFFFF", bold=True),
                 ),
-            )
-        for row in range(2, last + 1):
-            ws.cell(row=row, column=numbers[column.key]).alignment = Alignment(
-                horizontal="center", vertical="top"
             )
 
 
