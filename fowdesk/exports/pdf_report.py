@@ -698,21 +698,20 @@ def render_report(
 # ----------------------------------------------------------------------------- export
 
 
-def export_report(
+def report_pdf_bytes(
     repo,
-    output: Path | None,
     *,
     code: str | None = None,
     period: str | None = None,
     appendix: str | None = None,
     card_ref: str | None = None,
     include_changes: bool = True,
-) -> Path:
-    """Write the report for ``period`` (default: the current period) and log the export.
+) -> tuple[str, str, bytes]:
+    """The report for ``period`` (default: the current period) as (code, period, PDF bytes).
 
-    A published period prints from its frozen snapshot; its first full
-    report is kept with the snapshot and every reprint writes those same
-    bytes, whatever has changed since.
+    What export and print share; nothing is logged. A published period prints
+    from its frozen snapshot; its first full report is kept with the snapshot
+    and every reprint gives those same bytes, whatever has changed since.
     """
     canonical = repo.programme_code(code)
     current = repo.load_programme(canonical)
@@ -737,7 +736,28 @@ def export_report(
             card_ref=card_ref,
             author=repo.user,
         )
+    return canonical, label, pdf
 
+
+def export_report(
+    repo,
+    output: Path | None,
+    *,
+    code: str | None = None,
+    period: str | None = None,
+    appendix: str | None = None,
+    card_ref: str | None = None,
+    include_changes: bool = True,
+) -> Path:
+    """Write the report (see :func:`report_pdf_bytes`) and log the export."""
+    canonical, label, pdf = report_pdf_bytes(
+        repo,
+        code=code,
+        period=period,
+        appendix=appendix,
+        card_ref=card_ref,
+        include_changes=include_changes,
+    )
     target = output or paths.default_exports_dir() / default_filename(canonical, label, card_ref)
     if output is None:
         target.parent.mkdir(parents=True, exist_ok=True)

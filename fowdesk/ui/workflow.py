@@ -432,7 +432,7 @@ class Workflow(QObject):
             "Preparing the report…",
             lambda repo, progress: pdf_report.report_pdf_bytes(
                 repo, code=code, period=period, appendix=appendix, include_changes=changes
-            ),
+            )[2],
             lambda pdf: then(pdf, title),
         )
 
