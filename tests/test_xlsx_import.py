@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -330,6 +331,50 @@ def test_an_edited_rag_is_not_imported_and_the_preview_points_to_the_override(
     assert "No changes" in out
     assert "use RAG override with an Override reason" in out
     assert checksum(db) == before
+
+
+def test_worked_out_cells_left_stale_by_a_real_change_raise_no_warning(
+    db: Path, exported: Path
+) -> None:
+    """A new Target leaves Due by and RAG as exported; a colleague's edit moves RAG: no noise."""
+    rec2, rec4 = load(db).card("2"), load(db).card("4")
+    redated, colleagues = rec2.milestones[2], rec4.milestones[0]
+
+    def officer(wb: openpyxl.Workbook) -> None:
+        ms = wb["Milestones"]
+        set_cell(ms, row_of(ms, "ID", redated.uuid), "Target", "July 2020")
+        set_cell(ms, row_of(ms, "ID", redated.uuid), "Reason for change", "Board met late")
+
+    edit(exported, officer)
+    repo = Repository.open(db, user="colleague")
+    try:
+        repo.update_milestone(colleagues.uuid, colleagues.version, status="Delayed")
+        change_set = read_return(repo, exported)
+    finally:
+        repo.close()
+    assert change_set.change_count == 1
+    assert not [w for w in change_set.warnings if "worked out" in w], change_set.warnings
+
+
+def test_an_edited_due_by_on_an_untouched_row_is_pointed_at_target(
+    db: Path, exported: Path
+) -> None:
+    milestone = load(db).card("2").milestones[0]
+
+    def officer(wb: openpyxl.Workbook) -> None:
+        ms = wb["Milestones"]
+        ms.cell(row=row_of(ms, "ID", milestone.uuid), column=column(ms, "Due by")).value = datetime(
+            2021, 1, 1
+        )
+
+    edit(exported, officer)
+    repo = Repository.open(db, user="reader")
+    try:
+        change_set = read_return(repo, exported)
+    finally:
+        repo.close()
+    assert change_set.is_empty
+    assert any("Due by" in w and "change Target" in w for w in change_set.warnings)
 
 
 def test_a_rag_override_with_its_reason_is_imported(db: Path, exported: Path, capsys) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -437,6 +437,26 @@ class _Comparer:
             m.uuid: (c, m) for c in programme.cards for m in c.milestones
         }
         self.new_card_refs: dict[str, str] = {}  # ref → uuid of cards this return adds
+        # Cells fowdesk works out (RAG, Due by) differ from the database whenever their
+        # inputs moved, in the return or in the database; only an unmoved row's
+        # differing cell is an officer's edit worth a warning. Decided in finish().
+        self._derived_warnings: list[tuple[str, str]] = []  # (row uuid, warning)
+        self._moved: set[str] = set()  # uuids of cards and milestones whose inputs moved
+
+    def _derived(self, uuid: str, warning: str) -> None:
+        self._derived_warnings.append((uuid, warning))
+
+    def _note_moved(
+        self, uuids: Sequence[str], changed: dict[str, Any], row_version: int | None, db: int
+    ) -> None:
+        if changed or row_version != db:
+            self._moved.update(uuids)
+
+    def finish(self) -> None:
+        """Warn about edited worked-out cells on rows whose inputs did not move."""
+        self.change_set.warnings.extend(
+            warning for uuid, warning in self._derived_warnings if uuid not in self._moved
+        )
 
     # -- conflicts
 
@@ -600,7 +620,8 @@ class _Comparer:
             raise where.error("Ref", f"recommendation {ref} already exists")
         shown_rag = cell_text(values.get("rag"))
         if shown_rag and Rag.from_text(shown_rag) != card_rag(card, self.as_at, self.as_at).rag:
-            self.change_set.warnings.append(
+            self._derived(
+                card.uuid,
                 where.text(
                     "RAG",
                     "RAG is worked out by fowdesk and is not imported; to change it, "
@@ -608,6 +629,7 @@ class _Comparer:
                 )
             )
         cell_version = cell_int(values.get("version"), where, "Version")
+        self._note_moved([card.uuid], changed, cell_version, card.version)
         kept, conflicts = self._split_conflicts(
             where,
             card.ref,
@@ -753,14 +775,16 @@ class _Comparer:
             )
         window = Milestone(description, target).window(self.as_at)
         if due_by is not None and (window is None or window.end != due_by):
-            self.change_set.warnings.append(
-                where.text("Due by", "worked out from Target and not imported; change Target")
+            self._derived(
+                milestone.uuid,
+                where.text("Due by", "worked out from Target and not imported; change Target"),
             )
         shown_rag = cell_text(values.get("rag"))
         current_rag = milestone_rag(milestone, self.as_at, self.as_at)
         if shown_rag and Rag.from_text(shown_rag) != current_rag:
-            self.change_set.warnings.append(
-                where.text("RAG", "worked out from Target and Status and not imported")
+            self._derived(
+                milestone.uuid,
+                where.text("RAG", "worked out from Target and Status and not imported"),
             )
         workbook_values = {
             "description": description,
@@ -782,6 +806,7 @@ class _Comparer:
             if now != database_values[key]
         }
         cell_version = cell_int(values.get("version"), where, "Version")
+        self._note_moved([milestone.uuid, card.uuid], changed, cell_version, milestone.version)
         kept, conflicts = self._split_conflicts(
             where,
             card.ref,
@@ -934,6 +959,7 @@ def read_return(repo: Any, path: Path | str) -> ChangeSet:
     seen = {}
     for number, values in milestone_rows:
         comparer.milestone(number, values, seen)
+    comparer.finish()
     return change_set
 
 

@@ -116,7 +116,8 @@ class RagCountChip(QFrame):
         self.setToolTip(f"{count} recommendation(s) {self.rag.label} ({self.rag.value})")
 
 
-def _list_view(model: DashboardListModel, name: str) -> QTableView:
+def _list_view(model: DashboardListModel, name: str, stretch_column: int = 1) -> QTableView:
+    """A read-only list whose descriptive column takes the spare width (the rest fit)."""
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
@@ -127,7 +128,8 @@ def _list_view(model: DashboardListModel, name: str) -> QTableView:
     view.setWordWrap(False)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
     view.setAlternatingRowColors(True)
     return view
 
@@ -165,14 +167,25 @@ class DashboardWidget(QWidget):
         self.not_updated_view = _list_view(self.not_updated_model, "Cards with no update")
 
         grid = QGridLayout()
-        self.overdue_box = self._boxed("Overdue milestones", self.overdue_view)
-        self.upcoming_box = self._boxed("Due in the next 30 days", self.upcoming_view)
-        self.not_updated_box = self._boxed("No update this period", self.not_updated_view)
+        self._empty_notes: dict[QTableView, QLabel] = {}
+        self.overdue_box = self._boxed(
+            "Overdue milestones", self.overdue_view, "No milestone is overdue."
+        )
+        self.upcoming_box = self._boxed(
+            "Due in the next 30 days", self.upcoming_view, "Nothing falls due in the next 30 days."
+        )
+        self.not_updated_box = self._boxed(
+            "No update this period",
+            self.not_updated_view,
+            "Every recommendation has progress recorded for this period.",
+        )
         grid.addWidget(self.overdue_box, 0, 0)
         grid.addWidget(self.upcoming_box, 0, 1)
         grid.addWidget(self.not_updated_box, 1, 0, 1, 2)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -192,12 +205,21 @@ class DashboardWidget(QWidget):
                 lambda index, m=model: self.card_requested.emit(m.card_uuid(index.row()))
             )
 
-    @staticmethod
-    def _boxed(title: str, view: QTableView) -> QGroupBox:
+    def _boxed(self, title: str, view: QTableView, empty: str) -> QGroupBox:
+        """A titled list that says so in words when it is empty, not with a blank table."""
         box = QGroupBox(title)
         inner = QVBoxLayout(box)
         inner.addWidget(view)
+        note = QLabel(empty)
+        note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        inner.addWidget(note)
+        self._empty_notes[view] = note
         return box
+
+    def _show_or_say_empty(self, view: QTableView) -> None:
+        empty = view.model().rowCount() == 0
+        view.setVisible(not empty)
+        self._empty_notes[view].setVisible(empty)
 
     def show_summary(
         self,
@@ -252,6 +274,8 @@ class DashboardWidget(QWidget):
         self.upcoming_box.setTitle(f"Due in the next 30 days ({len(summary.upcoming)})")
         self.not_updated_box.setTitle(f"No update for {period_label} ({len(summary.not_updated)})")
         self.last_activity.setText(_activity_line(exports, published))
+        for view in self._empty_notes:
+            self._show_or_say_empty(view)
 
 
 def _activity_line(exports: Sequence[ExportRecord], published: Period | None) -> str:

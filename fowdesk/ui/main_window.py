@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ from fowdesk.ui.editing import EditSession
 from fowdesk.ui.icon import app_icon
 from fowdesk.ui.models import UUID_ROLE, CardFilterProxy, CardListModel, CardRow
 from fowdesk.ui.settings import Settings
+from fowdesk.ui.workflow import Workflow
 
 ANY = "__any__"
 
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.repo = repo
         self.settings = settings or Settings()
+        self.settings.add_recent_file(repo.path)  # File → Open recent lists it
         self.session = EditSession(repo, self)
         self.programme: Programme | None = None
         self.setWindowTitle(f"fowdesk – {repo.path.name}")
@@ -85,6 +87,8 @@ class MainWindow(QMainWindow):
         self.session.failed.connect(self._show_failure)
         self._restore_state()
         self.open_programme(self._first_programme())
+        # Part 2 (dashboard, exports, import, periods, backups) builds on the above.
+        self.workflow = Workflow(self)
 
     # ------------------------------------------------------------------ building
 
@@ -515,6 +519,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.flush()
+        if self.workflow.jobs_running:
+            # An export or import half done is worse than a short wait.
+            QThreadPool.globalInstance().waitForDone()
         self.save_window_state()
         event.accept()
 
@@ -555,7 +562,6 @@ def launch(db_path: Path, *, self_test: bool = False, user: str | None = None) -
         else:
             QMessageBox.critical(None, "fowdesk cannot open the database", str(error))
         return 1
-    settings.add_recent_file(Path(db_path))
     try:
         window = MainWindow(repo, settings)
         window.show()

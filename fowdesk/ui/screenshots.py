@@ -37,6 +37,33 @@ def _sample_edits(repo: Any) -> None:
     repo.update_milestone(second.uuid, second.version + 1, status="Delayed")
 
 
+def _edited_return(repo: Any, folder: Path) -> Path:
+    """A return as the PMO sends it back, with one row a colleague changed meanwhile."""
+    import openpyxl
+
+    from fowdesk.exports.xlsx_columns import MILESTONES, RECOMMENDATIONS
+    from fowdesk.exports.xlsx_return import export_return
+
+    path = export_return(repo, folder / "FOW return.xlsx", code="FOW")
+    workbook = openpyxl.load_workbook(path)
+
+    def edit(sheet: str, ref: str, nth: int, changes: dict[str, str]) -> None:
+        ws = workbook[sheet]
+        columns = {cell.value: cell.column for cell in ws[1]}
+        rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, columns["Ref"]).value == ref]
+        for header, value in changes.items():
+            ws.cell(rows[nth], columns[header]).value = value
+
+    edit(RECOMMENDATIONS, "3", 0, {"Status": "On hold"})
+    edit(MILESTONES, "2", 2, {"Target": "July 2020", "Reason for change": "Board met late"})
+    edit(MILESTONES, "4", 0, {"Status": "Complete"})
+    workbook.save(path)
+    # Meanwhile a colleague marks the same rec 4 milestone delayed in the database.
+    milestone = repo.card(repo.card_uuid_for_ref("FOW", "4")).milestones[0]
+    repo.update_milestone(milestone.uuid, milestone.version, status="Delayed")
+    return path
+
+
 def take_screenshots(out_dir: Path) -> list[Path]:
     """Save the main window, rec 2's milestones, rec 3's narrative and more into ``out_dir``."""
     from PySide6.QtCore import QSettings
@@ -58,10 +85,10 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.show()
         _settle()
 
-        def shot(name: str) -> None:
+        def shot(name: str, widget: Any = None) -> None:
             _settle()
             path = out_dir / f"{name}.png"
-            if not window.grab().save(str(path), "PNG"):
+            if not (widget or window).grab().save(str(path), "PNG"):
                 raise OSError(f"could not write {path}")
             written.append(path)
 
@@ -85,10 +112,42 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         card("1", 0)
         shot("06-ds2430-priority-1-deliverables-with-benefits")
         window.open_programme("FOW")
+        _workflow_shots(window, repo, Path(tmp), shot)
         window.close()
         repo.close()
     del app
     return written
+
+
+def _workflow_shots(window: Any, repo: Any, folder: Path, shot: Any) -> None:
+    """The dashboard, an import preview with a conflict, the print preview, settings."""
+    from fowdesk.exports.pdf_report import report_pdf_bytes
+    from fowdesk.exports.xlsx_import import read_return
+    from fowdesk.ui.import_preview import ImportPreviewDialog
+    from fowdesk.ui.printing import print_preview_dialog
+    from fowdesk.ui.programme_settings import ProgrammeSettingsDialog
+
+    window.workflow.show_dashboard()
+    shot("07-dashboard")
+    window.workflow.show_cards()
+
+    change_set = read_return(repo, _edited_return(repo, folder))
+    preview = ImportPreviewDialog(change_set, window)
+    preview.show()
+    shot("08-import-preview-with-a-conflict", preview)
+    preview.close()
+
+    _, _, pdf = report_pdf_bytes(repo, code="FOW", appendix="1")
+    printing = print_preview_dialog(window, pdf, "FOW February 2020")
+    printing.resize(1366, 740)
+    printing.show()
+    shot("09-print-preview", printing)
+    printing.close()
+
+    settings = ProgrammeSettingsDialog(repo, "FOW", window)
+    settings.show()
+    shot("10-programme-settings", settings)
+    settings.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -615,7 +615,6 @@ class Workflow(QObject):
             else:
                 return None
         old.editor.flush()
-        old.settings.add_recent_file(path)
         new = MainWindow(repo, old.settings)
         app = QApplication.instance()
         if app is not None:

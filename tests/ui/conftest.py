@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from fowdesk.storage.repository import Repository
-from fowdesk.ui import dialogs
+from fowdesk.ui import dialogs, workflow
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.settings import Settings
 
@@ -56,6 +56,10 @@ def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(dialogs, "ask_target_revision", unexpected)
     monkeypatch.setattr(dialogs, "edit_preferences", unexpected)
+    for name in (
+        "run_dialog", "ask_open_exported", "confirm_publish", "show_print_preview", "print_report",
+    ):  # fmt: skip
+        monkeypatch.setattr(workflow, name, unexpected)
 
 
 class WindowOpener:
