@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,11 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from fowdesk.domain.model import RAG_COLOURS, Period, Rag
-from fowdesk.domain.summary import ProgrammeSummary
+from fowdesk.domain.summary import MilestoneDue, ProgrammeSummary
 from fowdesk.storage.repository import ExportRecord
-
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
+from fowdesk.ui.read_only_model import ReadOnlyTableModel
 
 
 def _uk(value: date | None) -> str:
@@ -46,46 +43,14 @@ class DashboardRow:
     cells: tuple[str, ...]
 
 
-class DashboardListModel(QAbstractTableModel):
+class DashboardListModel(ReadOnlyTableModel[DashboardRow]):
     """A read-only list of rows; each row remembers its card."""
 
-    def __init__(self, headings: Sequence[str], parent: Any = None) -> None:
-        super().__init__(parent)
-        self._headings = list(headings)
-        self._rows: list[DashboardRow] = []
-
-    def set_rows(self, rows: Sequence[DashboardRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def card_uuid(self, row: int) -> str:
-        return self._rows[row].card_uuid
+        return self.row_at(row).card_uuid
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._headings)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headings)
-        ):
-            return self._headings[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            cells = self._rows[index.row()].cells
-            return cells[index.column()] if index.column() < len(cells) else None
-        return None
+    def cell_text(self, row: DashboardRow, column: int) -> str | None:
+        return row.cells[column] if column < len(row.cells) else None
 
 
 class RagCountChip(QFrame):
@@ -234,36 +199,8 @@ class DashboardWidget(QWidget):
         self.heading.setText(f"{title} — as at {_uk(summary.as_at)}")
         for rag, chip in self.chips.items():
             chip.set_count(summary.rag_counts.get(rag, 0))
-        self.overdue_model.set_rows(
-            [
-                DashboardRow(
-                    d.card_uuid,
-                    (
-                        d.card_ref,
-                        d.milestone.description,
-                        d.milestone.target,
-                        _uk(d.due_by),
-                        str(d.days),
-                    ),
-                )
-                for d in summary.overdue
-            ]
-        )
-        self.upcoming_model.set_rows(
-            [
-                DashboardRow(
-                    d.card_uuid,
-                    (
-                        d.card_ref,
-                        d.milestone.description,
-                        d.milestone.target,
-                        _uk(d.due_by),
-                        str(d.days),
-                    ),
-                )
-                for d in summary.upcoming
-            ]
-        )
+        self.overdue_model.set_rows(_milestone_rows(summary.overdue))
+        self.upcoming_model.set_rows(_milestone_rows(summary.upcoming))
         self.not_updated_model.set_rows(
             [
                 DashboardRow(c.uuid, (c.ref, c.title, lead_of.get(c.uuid, "")))
@@ -276,6 +213,17 @@ class DashboardWidget(QWidget):
         self.last_activity.setText(_activity_line(exports, published))
         for view in self._empty_notes:
             self._show_or_say_empty(view)
+
+
+def _milestone_rows(items: Sequence[MilestoneDue]) -> list[DashboardRow]:
+    """Ref, milestone, target, due by and days (overdue or to go) for each item."""
+    return [
+        DashboardRow(
+            d.card_uuid,
+            (d.card_ref, d.milestone.description, d.milestone.target, _uk(d.due_by), str(d.days)),
+        )
+        for d in items
+    ]
 
 
 def _activity_line(exports: Sequence[ExportRecord], published: Period | None) -> str:

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,9 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fowdesk.exports.xlsx_import import ChangeSet
-
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
+from fowdesk.ui.read_only_model import ReadOnlyTableModel
 
 CONFLICT = "Conflict – not applied"
 
@@ -73,45 +70,23 @@ def preview_rows(change_set: ChangeSet) -> list[PreviewRow]:
     return rows
 
 
-class ImportPreviewModel(QAbstractTableModel):
+class ImportPreviewModel(ReadOnlyTableModel[PreviewRow]):
     HEADINGS = ("What", "Item", "Field", "Was", "Now", "Note")
 
     def __init__(self, rows: Sequence[PreviewRow] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows = list(rows)
+        super().__init__(self.HEADINGS, rows, parent)
 
     def preview_row(self, number: int) -> PreviewRow:
-        return self._rows[number]
+        return self.row_at(number)
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def cell_text(self, row: PreviewRow, column: int) -> str | None:
+        return (row.kind, row.item, row.field, row.was, row.now, row.note)[column]
 
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.HEADINGS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADINGS)
-        ):
-            return self.HEADINGS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = (row.kind, row.item, row.field, row.was, row.now, row.note)[index.column()]
-            return value if role == Qt.ItemDataRole.ToolTipRole else value.replace("\n", " ⏎ ")
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if row.kind == CONFLICT:
-                return QBrush(QColor("#FBE3E1"))
-            if row.kind == "Warning":
-                return QBrush(QColor("#FFF4D6"))
+    def row_background(self, row: PreviewRow) -> Any:
+        if row.kind == CONFLICT:
+            return QBrush(QColor("#FBE3E1"))
+        if row.kind == "Warning":
+            return QBrush(QColor("#FFF4D6"))
         return None
 
 

@@ -82,6 +82,18 @@ class Desk:
         self.opened_exports.append(path)
         return ""
 
+    def answer_import_preview(self, apply: bool) -> list[ImportPreviewDialog]:
+        """Answer the next import preview with Apply (or Cancel); the list gets the dialog."""
+        seen: list[ImportPreviewDialog] = []
+
+        def answer(dialog: QDialog) -> bool:
+            assert isinstance(dialog, ImportPreviewDialog)
+            seen.append(dialog)
+            return apply
+
+        self.dialog_answers.append(answer)
+        return seen
+
     def wait_idle(self) -> None:
         self.qtbot.waitUntil(lambda: self.workflow.jobs_running == 0, timeout=30000)
 
@@ -230,15 +242,8 @@ def test_import_preview_lists_the_changes_and_apply_writes_them(desk: Desk, tmp_
         ],
     )
     desk.open_file = returned
-    previews: list[ImportPreviewDialog] = []
-
-    def look_then_cancel(dialog: QDialog) -> bool:
-        assert isinstance(dialog, ImportPreviewDialog)
-        previews.append(dialog)
-        return False
-
     before = sha(desk.path)
-    desk.dialog_answers.append(look_then_cancel)
+    previews = desk.answer_import_preview(apply=False)
     desk.trigger(desk.workflow.import_action)
     rows = [previews[0].model.preview_row(i) for i in range(previews[0].model.rowCount())]
     assert {(r.field, r.was, r.now) for r in rows} >= {
@@ -272,14 +277,7 @@ def test_a_conflict_is_shown_and_not_applied(desk: Desk, tmp_path: Path) -> None
     other.close()
     edit_return(returned, [(MILESTONES, "Milestone", first.description, "Status", "Complete")])
     desk.open_file = returned
-    seen: list[ImportPreviewDialog] = []
-
-    def apply(dialog: QDialog) -> bool:
-        assert isinstance(dialog, ImportPreviewDialog)
-        seen.append(dialog)
-        return True
-
-    desk.dialog_answers.append(apply)
+    seen = desk.answer_import_preview(apply=True)
     desk.trigger(desk.workflow.import_action)
     model = seen[0].model
     conflicts = [
