@@ -9,7 +9,10 @@ to the GUI thread by signal. The GUI thread never waits on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,34 @@ class JobSignals(QObject):
 
 
 _RUNNING: set[JobSignals] = set()
+
+_collector_lock = threading.Lock()
+_jobs_pausing_collector = 0
+_collector_was_enabled = True
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a job runs.
+
+    A full collection triggered by a job building a big workbook holds the
+    interpreter lock for 100–200 ms at a time (bench/bench_window.py), which
+    freezes the window it is meant to keep responsive. Reference counting
+    still frees almost everything; the collector resumes when the last job ends.
+    """
+    global _jobs_pausing_collector, _collector_was_enabled
+    with _collector_lock:
+        if _jobs_pausing_collector == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _jobs_pausing_collector += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _jobs_pausing_collector -= 1
+            if _jobs_pausing_collector == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 class RepositoryJob(QRunnable):
@@ -57,13 +88,14 @@ class RepositoryJob(QRunnable):
 
     def run(self) -> None:
         try:
-            repo = Repository.open(
-                self._db_path, user=self._user, source=self._source, author=self._author
-            )
-            try:
-                result = self._job(repo, self.signals.progress.emit)
-            finally:
-                repo.close()
+            with collector_paused():
+                repo = Repository.open(
+                    self._db_path, user=self._user, source=self._source, author=self._author
+                )
+                try:
+                    result = self._job(repo, self.signals.progress.emit)
+                finally:
+                    repo.close()
         except FowdeskError as exc:
             self.signals.failed.emit(str(exc))
         except Exception as exc:  # a bug: still reported, never a silent dead thread
