@@ -11,6 +11,7 @@ import pytest
 
 from fowdesk import __version__
 from fowdesk.cli import main
+from fowdesk.storage.repository import Repository
 
 
 def fowdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -137,3 +138,33 @@ def test_an_unknown_programme_is_one_line(seeded_path: Path) -> None:
     result = fowdesk("--db", str(seeded_path), "changes", "--programme", "NOPE")
     assert result.returncode == 1
     assert result.stderr.strip().startswith("fowdesk: error: no programme with code 'NOPE'")
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """`fowdesk check | head -1` ends quietly, with no crash report.
+
+    300 long milestones with unreadable targets make the notes far larger than a
+    pipe's buffer, so
+    the command is still printing when the reader has gone.
+    """
+    db = tmp_path / "x.db"
+    assert fowdesk("init", str(db)).returncode == 0
+    repo = Repository.open(db, user="tester")
+    card = repo.card_uuid_for_ref("FOW", "1")
+    padding = "a milestone described at length " * 10
+    for number in range(300):
+        repo.add_milestone(card, f"Milestone {number}, {padding}", "soon")
+    repo.close()
+    with subprocess.Popen(
+        [sys.executable, "-m", "fowdesk", "--db", str(db), "check"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,  # read exactly what is asked for: the rest stays in the pipe
+    ) as reader:
+        assert reader.stdout is not None and reader.stderr is not None
+        first = reader.stdout.read(1)
+        reader.stdout.close()
+        errors = reader.stderr.read().decode()
+        assert reader.wait(timeout=60) == 0, errors
+    assert first == str(db)[:1].encode()  # "…/x.db: integrity ok"
+    assert errors == ""
