@@ -626,7 +626,7 @@ class _Comparer:
                     "RAG",
                     "RAG is worked out by fowdesk and is not imported; to change it, "
                     "use RAG override with an Override reason",
-                )
+                ),
             )
         cell_version = cell_int(values.get("version"), where, "Version")
         self._note_moved([card.uuid], changed, cell_version, card.version)
