@@ -691,7 +691,7 @@ class _Comparer:
         uuid = new_uuid()
         if ref:
             self.new_card_refs[ref] = uuid
-        fields = {
+        fields: dict[str, Any] = {
             "theme": theme or None,
             "leads": leads,
             "status": status or CardStatus.NOT_STARTED,
@@ -822,7 +822,7 @@ class _Comparer:
             return
         if not kept:
             return
-        shown = []
+        shown: list[FieldChange] = []
         row = RowChange(
             MILESTONES,
             number,
