@@ -10,8 +10,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QFocusEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,9 +32,11 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -46,7 +57,13 @@ from fowdesk.domain.model import (
 from fowdesk.domain.narrative import BULLET, paragraphs_from_text, paragraphs_to_text
 from fowdesk.domain.rag import card_rag
 from fowdesk.ui import dialogs
-from fowdesk.ui.delegates import ChoiceDelegate, DateDelegate, RagChipDelegate, chip_style
+from fowdesk.ui.delegates import (
+    ChoiceDelegate,
+    DateDelegate,
+    RagChipDelegate,
+    chip_style,
+    muted_palette,
+)
 from fowdesk.ui.editing import (
     AddMilestoneCommand,
     CardFieldsCommand,
@@ -76,14 +93,66 @@ TEXT_FIELDS = {
     "progress": "progress",
 }
 
+#: Space after each narrative paragraph, so bullets read apart as in the printed report.
+PARAGRAPH_GAP_PX = 6
 
-class NarrativeEdit(QPlainTextEdit):
-    """A narrative box where Enter on a bullet starts the next bullet, as in a word processor.
 
-    Enter on an empty bullet ends the list (the "• " is removed), so a plain
-    paragraph can follow. What is stored is decided by the one narrative rule
-    (:func:`~fowdesk.domain.narrative.paragraphs_from_text`).
+def is_bullet_line(line: str) -> bool:
+    """Whether the narrative rule reads this line as a bullet."""
+    paragraphs = paragraphs_from_text(line)
+    return bool(paragraphs) and paragraphs[0].bulleted
+
+
+class NarrativeEdit(QTextEdit):
+    """A narrative box that reads like the report: spaced paragraphs, hanging-indent bullets.
+
+    Enter on a bullet starts the next bullet, as in a word processor; Enter on
+    an empty bullet ends the list (the "• " is removed), so a plain paragraph
+    can follow. Only plain text goes in; what is stored is decided by the one
+    narrative rule (:func:`~fowdesk.domain.narrative.paragraphs_from_text`).
     """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptRichText(False)
+        self.setTabChangesFocus(True)
+        self._formatting = False
+        self.textChanged.connect(self._space_paragraphs)
+
+    def setPlainText(self, text: str) -> None:
+        """Show ``text`` laid out as paragraphs, with nothing for Ctrl+Z to take back."""
+        super().setPlainText(text)
+        self._space_paragraphs()
+        self.document().clearUndoRedoStacks()
+
+    def _space_paragraphs(self) -> None:
+        """Give every paragraph a gap after it and every bullet a hanging indent."""
+        if self._formatting:
+            return
+        self._formatting = True
+        try:
+            indent = float(self.fontMetrics().horizontalAdvance(BULLET))
+            block = self.document().begin()
+            while block.isValid():
+                bullet = is_bullet_line(block.text())
+                wanted = (
+                    float(PARAGRAPH_GAP_PX),
+                    indent if bullet else 0.0,
+                    -indent if bullet else 0.0,
+                )
+                current = block.blockFormat()
+                if (current.bottomMargin(), current.leftMargin(), current.textIndent()) != wanted:
+                    spaced = QTextBlockFormat(current)
+                    spaced.setBottomMargin(wanted[0])
+                    spaced.setLeftMargin(wanted[1])
+                    spaced.setTextIndent(wanted[2])
+                    cursor = QTextCursor(block)
+                    cursor.joinPreviousEditBlock()  # one Ctrl+Z takes back the typing and all
+                    cursor.setBlockFormat(spaced)
+                    cursor.endEditBlock()
+                block = block.next()
+        finally:
+            self._formatting = False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
@@ -104,6 +173,111 @@ class NarrativeEdit(QPlainTextEdit):
                 self.setTextCursor(cursor)
                 return
         super().keyPressEvent(event)
+
+
+class WrappingLineEdit(QPlainTextEdit):
+    """A one-line field that wraps, so a long title is read whole instead of cut off.
+
+    It grows to fit its text (up to ``max_lines``, then scrolls) and answers
+    like a QLineEdit where the editor relies on it: ``text``/``setText``,
+    ``textEdited`` for the officer's typing only, and ``editingFinished`` on
+    Enter or when focus leaves. Enter never starts a new line; pasted line
+    breaks become spaces.
+    """
+
+    textEdited = Signal(str)
+    editingFinished = Signal()
+
+    def __init__(self, max_lines: int = 4, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._max_lines = max_lines
+        self._setting = False
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.textChanged.connect(self._typed)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
+        self._fit_height()
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self._setting = True
+        try:
+            self.setPlainText(text)
+        finally:
+            self._setting = False
+        self._fit_height()
+
+    def setCursorPosition(self, position: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(min(position, len(self.toPlainText())))
+        self.setTextCursor(cursor)
+
+    def visible_lines(self) -> int:
+        """How many wrapped lines the text takes at the box's present width."""
+        return max(1, round(self.document().documentLayout().documentSize().height()))
+
+    def _fit_height(self, *_args: Any) -> None:
+        lines = self.visible_lines()
+        self.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if lines > self._max_lines
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        margins = self.contentsMargins()
+        height = (
+            min(lines, self._max_lines) * self.fontMetrics().lineSpacing()
+            + 2 * round(self.document().documentMargin())
+            + 2 * self.frameWidth()
+            + margins.top()
+            + margins.bottom()
+        )
+        if self.height() != height or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def _typed(self) -> None:
+        if not self._setting:
+            self.textEdited.emit(self.toPlainText())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.editingFinished.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.editingFinished.emit()
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        self.insertPlainText(" ".join(source.text().split()))
+
+
+class TickMenu(QMenu):
+    """A menu of tick boxes that stays open while the officer ticks several (the leads).
+
+    A click, Space or Enter on a tick box toggles it and leaves the menu open;
+    Escape, a click elsewhere or the "Done" entry closes it.
+    """
+
+    def _tick(self, action: QAction | None) -> bool:
+        if action is None or not action.isCheckable() or not action.isEnabled():
+            return False
+        action.trigger()
+        return True
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if not self._tick(self.actionAt(event.position().toPoint())):
+            super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        keys = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if not (event.key() in keys and self._tick(self.activeAction())):
+            super().keyPressEvent(event)
 
 
 class _FocusOut(QObject):
@@ -182,12 +356,17 @@ class CardEditor(QWidget):
 
     def _build_details(self) -> QWidget:
         page = QWidget()
-        self.title_edit = self._text_line("title", "Title")
+        self.title_edit = WrappingLineEdit()
+        self.title_edit.setAccessibleName("Title")
+        self.title_edit.textEdited.connect(lambda _text: self._touched("title"))
+        self.title_edit.editingFinished.connect(self.flush)
         self.leads_button = QToolButton()
         self.leads_button.setAccessibleName("Leads")
         self.leads_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.leads_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.leads_menu = QMenu(self.leads_button)
+        self.leads_menu = TickMenu(self.leads_button)
+        self.leads_menu.setAccessibleName("Lead roles")
+        self.leads_menu.setToolTipsVisible(True)
         self.leads_button.setMenu(self.leads_menu)
         self.leads_button.setMinimumWidth(160)
         self.theme_combo = QComboBox()
@@ -259,7 +438,8 @@ class CardEditor(QWidget):
         form.addRow(self._buddy("Cross-&reference:", self.cross_ref_edit), cross_row)
         layout = QVBoxLayout(page)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Agreed deliverables:"))
+        self.deliverables_label = QLabel("Agreed deliverables:")
+        layout.addWidget(self.deliverables_label)
         layout.addWidget(self.deliverables_view, 1)
         layout.addLayout(deliverable_buttons)
         QWidget.setTabOrder(self.title_edit, self.leads_button)
@@ -289,10 +469,10 @@ class CardEditor(QWidget):
         )
         self.progress_edit.textChanged.connect(lambda: self._touched("progress"))
         self.progress_edit.installEventFilter(self._focus_out)
-        self.progress_edit.setTabChangesFocus(True)
         self.previous_label = QLabel()
-        self.previous_view = QPlainTextEdit()
+        self.previous_view = NarrativeEdit()
         self.previous_view.setReadOnly(True)
+        self.previous_view.setPalette(muted_palette(self.previous_view))
         self.previous_view.setAccessibleName("Previous period's progress")
         self.carry_button = QPushButton("&Carry forward")
         self.carry_button.setAccessibleName("Carry forward the previous period's progress")
@@ -453,7 +633,7 @@ class CardEditor(QWidget):
         self.setEnabled(True)
         self._update_buttons()
 
-    def _set_line(self, edit: QLineEdit, text: str) -> None:
+    def _set_line(self, edit: QLineEdit | WrappingLineEdit, text: str) -> None:
         if edit.text() != text:
             edit.setText(text)
             edit.setCursorPosition(0)
@@ -473,6 +653,11 @@ class CardEditor(QWidget):
         self._set_line(self.cross_ref_edit, card.cross_reference or "")
         self._show_cross_ref(card)
         self.deliverables_model.set_deliverables(card.deliverables)
+        self.deliverables_label.setText(
+            "Agreed deliverables:"
+            if card.deliverables
+            else "Agreed deliverables: none yet – use Add deliverable to record one."
+        )
         self._show_progress(card)
         self._show_milestones(card)
         self._show_history(card)
@@ -487,22 +672,39 @@ class CardEditor(QWidget):
         self.rag_reason.setToolTip(reason)
         self.rag_reason.setText(reason if len(reason) <= 200 else reason[:199] + "…")
 
-    def _show_leads(self, card: Card) -> None:
+    def _lead_choices(self, card: Card) -> list[str]:
+        """The key's codes, then any code on the card that the key lacks."""
         assert self.programme is not None
-        self.leads_menu.clear()
         key_codes = [k.code for k in self.programme.lead_key]
+        known = {normalise_code(code) for code in key_codes}
+        return key_codes + [c for c in card.leads if normalise_code(c) not in known]
+
+    def _show_leads(self, card: Card) -> None:
+        """Tick the card's leads; the menu is rebuilt only when the choices change.
+
+        While the menu is open it is never rebuilt, so the officer can go on
+        ticking after each tick has been saved.
+        """
+        assert self.programme is not None
+        codes = self._lead_choices(card)
+        ticks = [a for a in self.leads_menu.actions() if a.isCheckable()]
+        if [a.data() for a in ticks] != codes and not self.leads_menu.isVisible():
+            self.leads_menu.clear()
+            for code in codes:
+                role = self.programme.lead_role(code)
+                text = f"{code} – {role}" if role else f"{code} (not in the key)"
+                action = QAction(text.replace("&", "&&"), self.leads_menu)
+                action.setCheckable(True)
+                action.setData(code)
+                action.toggled.connect(self._leads_changed)
+                self.leads_menu.addAction(action)
+            self.leads_menu.addSeparator()
+            done = self.leads_menu.addAction("Done")
+            done.setToolTip("Close the list; each tick is saved as it is made")
+            ticks = [a for a in self.leads_menu.actions() if a.isCheckable()]
         chosen = {normalise_code(code) for code in card.leads}
-        codes = key_codes + [c for c in card.leads if normalise_code(c) not in
-                             {normalise_code(k) for k in key_codes}]  # fmt: skip
-        for code in codes:
-            role = self.programme.lead_role(code)
-            text = f"{code} – {role}" if role else f"{code} (not in the key)"
-            action = QAction(text.replace("&", "&&"), self)
-            action.setCheckable(True)
-            action.setChecked(normalise_code(code) in chosen)
-            action.setData(code)
-            action.toggled.connect(self._leads_changed)
-            self.leads_menu.addAction(action)
+        for action in ticks:
+            action.setChecked(normalise_code(str(action.data())) in chosen)
         self.leads_button.setText((format_leads(card.leads) or "(none)").replace("&", "&&"))
 
     def _show_cross_ref(self, card: Card) -> None:
@@ -662,7 +864,9 @@ class CardEditor(QWidget):
     def _leads_changed(self) -> None:
         if self._loading or self.card is None:
             return
-        codes = [str(a.data()) for a in self.leads_menu.actions() if a.isChecked()]
+        codes = [
+            str(a.data()) for a in self.leads_menu.actions() if a.isCheckable() and a.isChecked()
+        ]
         self.flush()
         self._fields_command({"leads": codes}, "Change leads")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit
 
@@ -475,3 +476,176 @@ def test_undo_after_someone_else_changed_the_card_is_refused(
     assert len(messages) == 1 and "changed by someone else" in messages[0][2]
     qtbot.waitUntil(lambda: not window.session.stack.canUndo())
     assert window.editor.title_edit.text() == "Digital skills (PMO)"
+
+
+# ---------------------------------------------------------------------- polish: reading and ticking
+
+
+def test_narrative_paragraphs_are_spaced_and_bullets_hang(window: MainWindow, qtbot) -> None:
+    """Rec 3's long narrative reads as separate bullets, wrapped lines indented past the •."""
+    window.resize(1366, 768)
+    open_card(window, "3", tab=1)
+    edit = window.editor.progress_edit
+    edit.setFocus()
+    edit.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # a new bullet, typed as an officer would
+    qtbot.keyClicks(edit, "Skills board met")
+    document = edit.document()
+    blocks = [document.findBlockByNumber(n) for n in range(document.blockCount())]
+    assert [b.text()[:2] for b in blocks] == ["• "] * 4
+    for upper, lower in pairwise(blocks):
+        upper_bottom = upper.layout().position().y() + upper.layout().boundingRect().height()
+        assert lower.layout().position().y() - upper_bottom >= 4, "paragraphs run together"
+    long_bullet = blocks[1]
+    layout = long_bullet.layout()
+    assert layout.lineCount() > 1, "rec 3's second bullet should wrap at this width"
+    bullet_width = edit.fontMetrics().horizontalAdvance("• ")
+    assert layout.lineAt(1).x() - layout.lineAt(0).x() >= bullet_width - 1, "no hanging indent"
+
+
+def test_a_plain_paragraph_has_no_hanging_indent(window: MainWindow, qtbot) -> None:
+    open_card(window, "3", tab=1)
+    edit = window.editor.progress_edit
+    edit.setFocus()
+    edit.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter on the empty bullet ends the list
+    qtbot.keyClicks(edit, "A closing remark.")
+    last = edit.document().lastBlock()
+    assert last.text() == "A closing remark."
+    assert last.blockFormat().leftMargin() == 0
+    assert last.blockFormat().bottomMargin() > 0
+
+
+def test_the_longest_titles_are_shown_whole_in_the_title_box(
+    window: MainWindow, opener, qtbot
+) -> None:
+    window.resize(1366, 768)
+    window.open_programme("DS2430")
+    programme = window.programme
+    assert programme is not None
+    longest = max(programme.cards, key=lambda c: len(c.title))
+    assert len(longest.title) > 150  # priority 6 of the Digital Strategy
+    open_card(window, longest.ref)
+    qtbot.wait(10)
+    title = window.editor.title_edit
+    assert title.text() == longest.title
+    assert title.visible_lines() >= 2, "a long title wraps"
+    assert title.verticalScrollBar().maximum() == 0, "every line of the title is in view"
+    assert title.horizontalScrollBar().maximum() == 0
+
+
+def test_typing_and_pasting_into_the_title_keeps_it_one_line(
+    window: MainWindow, opener, qtbot
+) -> None:
+    open_card(window, "19")
+    title = window.editor.title_edit
+    QGuiApplication.clipboard().setText("Utilise the assets\nand support networks")
+    title.setFocus()
+    title.selectAll()
+    qtbot.keyClick(title, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(title, " of the city")
+    qtbot.keyClick(title, Qt.Key.Key_Return)
+    assert title.text() == "Utilise the assets and support networks of the city"
+    assert card_in_file(opener.repo, "19").title == title.text()
+
+
+def with_menu_open(qtbot, button, menu, steps) -> None:
+    """Click ``button`` and run ``steps`` while its menu is open (it runs its own loop)."""
+    errors: list[BaseException] = []
+    ran: list[bool] = []
+
+    def inside() -> None:
+        try:
+            qtbot.waitUntil(menu.isVisible, timeout=2000)
+            steps()
+            ran.append(True)
+        except BaseException as error:  # re-raised once the menu has closed
+            errors.append(error)
+        finally:
+            if menu.isVisible():
+                qtbot.keyClick(menu, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, inside)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not menu.isVisible(), timeout=2000)
+    # The offscreen platform leaves the closed popup as the active window; a desktop does not.
+    button.window().activateWindow()
+    qtbot.waitUntil(button.window().isActiveWindow, timeout=2000)
+    if errors:
+        raise errors[0]
+    assert ran, "the menu never opened"
+
+
+#: What the offscreen platform says whenever a menu pops up; harmless for these tests.
+MENU_POPUP_NOISE = pytest.mark.qt_log_ignore(
+    "This plugin does not support raise", "This plugin does not support grabbing"
+)
+
+
+def lead_action(editor, code: str):
+    return next(a for a in editor.leads_menu.actions() if a.data() == code)
+
+
+@MENU_POPUP_NOISE
+def test_ticking_two_leads_keeps_the_menu_open_and_saves_both(opener, qtbot) -> None:
+    window = opener.open()
+    open_card(window, "10")  # led by HOD
+    editor = window.editor
+    menu = editor.leads_menu
+
+    def tick(code: str) -> None:
+        rect = menu.actionGeometry(lead_action(editor, code))
+        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=rect.center())
+        assert menu.isVisible(), f"the menu closed after ticking {code}"
+
+    def untick_hod_tick_edt_and_ssm() -> None:
+        tick("HOD")
+        tick("EDT")
+        tick("SSM")
+        assert [a.data() for a in menu.actions() if a.isChecked()] == ["EDT", "SSM"]
+
+    with_menu_open(qtbot, editor.leads_button, menu, untick_hod_tick_edt_and_ssm)
+    assert card_in_file(opener.repo, "10").leads == ["EDT", "SSM"]
+    assert editor.leads_button.text() == "EDT/SSM"
+
+    window = opener.reopen()
+    open_card(window, "10")
+    assert window.editor.leads_button.text() == "EDT/SSM"
+    assert lead_action(window.editor, "EDT").isChecked()
+    assert lead_action(window.editor, "SSM").isChecked()
+    assert not lead_action(window.editor, "HOD").isChecked()
+
+
+@MENU_POPUP_NOISE
+def test_leads_can_be_ticked_from_the_keyboard_without_the_menu_closing(
+    window: MainWindow, opener, qtbot
+) -> None:
+    open_card(window, "11")  # led by EDT; the key lists EDT, HOD, HoP & ED, SAH, SSM
+    editor = window.editor
+    menu = editor.leads_menu
+
+    def add_hod_with_space_then_done() -> None:
+        qtbot.keyClick(menu, Qt.Key.Key_Down)
+        qtbot.keyClick(menu, Qt.Key.Key_Down)
+        assert menu.activeAction() is lead_action(editor, "HOD")
+        qtbot.keyClick(menu, Qt.Key.Key_Space)
+        assert menu.isVisible()
+        qtbot.keyClick(menu, Qt.Key.Key_Up)
+        qtbot.keyClick(menu, Qt.Key.Key_Up)  # round to "Done"
+        assert menu.activeAction().text() == "Done"
+        qtbot.keyClick(menu, Qt.Key.Key_Return)
+        assert not menu.isVisible()
+
+    with_menu_open(qtbot, editor.leads_button, menu, add_hod_with_space_then_done)
+    assert card_in_file(opener.repo, "11").leads == ["EDT", "HOD"]
+    undo_with_keyboard(qtbot, window)
+    assert card_in_file(opener.repo, "11").leads == ["EDT"]
+
+
+def test_a_card_without_deliverables_says_so(window: MainWindow) -> None:
+    open_card(window, "1")
+    assert window.editor.deliverables_model.rowCount() == 0
+    assert "none yet" in window.editor.deliverables_label.text()
+    open_card(window, "3")
+    assert window.editor.deliverables_label.text() == "Agreed deliverables:"
