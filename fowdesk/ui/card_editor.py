@@ -97,6 +97,17 @@ TEXT_FIELDS = {
 PARAGRAPH_GAP_PX = 6
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, with "…" when anything is cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ;,–-") + "…"
+
+
 def is_bullet_line(line: str) -> bool:
     """Whether the narrative rule reads this line as a bullet."""
     paragraphs = paragraphs_from_text(line)
@@ -670,7 +681,7 @@ class CardEditor(QWidget):
         self.rag_chip.setAccessibleDescription(f"RAG {result.rag.label}{override}")
         reason = f"As at today ({uk_date(date.today())}): {result.reason}"
         self.rag_reason.setToolTip(reason)
-        self.rag_reason.setText(reason if len(reason) <= 200 else reason[:199] + "…")
+        self.rag_reason.setText(shorten(reason, 200))
 
     def _lead_choices(self, card: Card) -> list[str]:
         """The key's codes, then any code on the card that the key lacks."""
@@ -712,7 +723,8 @@ class CardEditor(QWidget):
         target = self.programme.card(ref) if self.programme and ref else None
         self.cross_ref_button.setVisible(target is not None)
         if target is not None:
-            self.cross_ref_button.setText(f"Go to {target.ref}. {target.title[:40]}…")
+            self.cross_ref_button.setText(f"Go to {target.ref}. {shorten(target.title, 48)}")
+            self.cross_ref_button.setToolTip(f"{target.ref}. {target.title}")
 
     def _show_progress(self, card: Card) -> None:
         period = self.period

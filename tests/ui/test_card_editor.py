@@ -649,3 +649,14 @@ def test_a_card_without_deliverables_says_so(window: MainWindow) -> None:
     assert "none yet" in window.editor.deliverables_label.text()
     open_card(window, "3")
     assert window.editor.deliverables_label.text() == "Agreed deliverables:"
+
+
+def test_a_long_rag_reason_is_cut_at_a_word_with_the_whole_reason_on_hover(
+    window: MainWindow,
+) -> None:
+    open_card(window, "3")  # three overdue milestones make a long reason
+    shown, whole = window.editor.rag_reason.text(), window.editor.rag_reason.toolTip()
+    assert shown.endswith("…") and len(shown) <= 200
+    kept = shown[:-1]
+    assert whole.startswith(kept)
+    assert whole[len(kept)] in " ;,–", f"cut mid-word: …{kept[-12:]}|{whole[len(kept) :][:12]}"
