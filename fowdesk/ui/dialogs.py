@@ -41,6 +41,11 @@ def describe_target(text: str, year_from: date | None) -> str:
     return f"Due window: {format_window(window)}"
 
 
+def times(count: int) -> str:
+    """ "once", "twice", "3 times": how an officer says how often a date moved."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
 class ReviseTargetDialog(QDialog):
     """New target and the reason for the change; the original target is kept as the baseline."""
 
@@ -64,7 +69,7 @@ class ReviseTargetDialog(QDialog):
             baseline = milestone.original_target or "(none)"
             form.addRow(
                 "Original target:",
-                QLabel(f"{baseline} (revised {milestone.revision_count} times)"),
+                QLabel(f"{baseline} (revised {times(milestone.revision_count)})"),
             )
         self.target_edit = QLineEdit(milestone.target if new_target is None else new_target)
         self.target_edit.setAccessibleName("New target")
@@ -141,7 +146,9 @@ class PreferencesDialog(QDialog):
         form = QFormLayout()
         form.addRow("Your &name (audit trail):", self.name_edit)
         form.addRow("My &lead code:", self.lead_combo)
-        form.addRow("Default &export folder:", folder_row)
+        folder_label = QLabel("Default &export folder:")
+        folder_label.setBuddy(self.folder_edit)
+        form.addRow(folder_label, folder_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QTextCursor
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QLabel, QLineEdit
 
 from fowdesk.domain.model import MilestoneStatus
 from fowdesk.storage.repository import Repository
@@ -660,3 +660,48 @@ def test_a_long_rag_reason_is_cut_at_a_word_with_the_whole_reason_on_hover(
     kept = shown[:-1]
     assert whole.startswith(kept)
     assert whole[len(kept)] in " ;,–", f"cut mid-word: …{kept[-12:]}|{whole[len(kept) :][:12]}"
+
+
+# ------------------------------------------------------------------ the small dialogs themselves
+
+
+def show_and_activate(qtbot, dialog) -> None:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+
+
+def test_revise_dialog_needs_a_reason_and_says_how_often_the_date_moved(
+    repo: Repository, qtbot
+) -> None:
+    milestone = card_in_file(repo, "2").milestones[2]
+    repo.revise_target(milestone.uuid, milestone.version, "June 2020", "Board met late")
+    milestone = repo.milestone(milestone.uuid)
+    dialog = dialogs.ReviseTargetDialog(None, milestone, date(2020, 2, 29))
+    show_and_activate(qtbot, dialog)
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "April to May 2020 (revised once)" in labels
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.target_edit.selectAll()
+    qtbot.keyClicks(dialog.target_edit, "September 2020")
+    assert dialog.window_label.text() == "Due window: 01/09/2020 – 30/09/2020"
+    assert not ok.isEnabled(), "a moved date needs a reason"
+    qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    assert dialog.reason_edit.hasFocus()
+    qtbot.keyClicks(dialog.reason_edit, "Waiting for the LEP")
+    assert ok.isEnabled()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.answer() == ("September 2020", "Waiting for the LEP")
+
+
+def test_preferences_export_folder_label_is_a_shortcut_not_a_stray_ampersand(
+    settings, qtbot
+) -> None:
+    dialog = dialogs.PreferencesDialog(None, settings, ["EDT", "SSM"])
+    show_and_activate(qtbot, dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()]
+    assert "Default &export folder:" in texts  # shown as "Default export folder:" with E underlined
+    qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert dialog.folder_edit.hasFocus()
