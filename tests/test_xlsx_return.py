@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -18,8 +19,11 @@ from fowdesk.exports.xlsx_columns import (
     KEY_COLUMNS,
     MILESTONE_COLUMNS,
     RECOMMENDATION_COLUMNS,
+    Column,
+    Kind,
 )
-from fowdesk.exports.xlsx_return import export_return
+from fowdesk.exports.xlsx_return import export_return, row_height, wrapped_line_count
+from fowdesk.storage.repository import Repository
 
 RECOMMENDATION_HEADERS = [
     "Ref",
@@ -347,3 +351,222 @@ def test_the_digital_strategy_exports_too(repo, tmp_path: Path) -> None:
     assert [r["Ref"] for r in recs][:9] == [str(n) for n in range(1, 10)]
     horizons = {r["Target"] for r in _rows(wb["Milestones"])}
     assert horizons <= {"Now", "Next", "Later"}
+
+
+# --- How it looks: what a PMO officer sees on screen and on paper -------------------------
+
+
+def test_a_narrow_column_wraps_by_words_so_no_target_is_cut_off(exported: Path) -> None:
+    """ "May 2020 to August 2022" is 23 characters in a 20-wide column: it takes two lines."""
+    assert wrapped_line_count("May 2020 to August 2022", 20) == 2
+    assert wrapped_line_count("May 2020 to August", 20) == 1
+    assert wrapped_line_count("word " * 40, 20) >= 8
+    assert wrapped_line_count("• one\n• two\n• three", 60) == 3
+    assert wrapped_line_count("x" * 100, 20) == 5  # a long word breaks at the edge
+    ws = openpyxl.load_workbook(exported)["Milestones"]
+    target = _column(ws, "Target")
+    row = next(
+        r for r in range(2, ws.max_row + 1) if ws[f"{target}{r}"].value == "May 2020 to August 2022"
+    )
+    assert ws.row_dimensions[row].height >= 2 * 15
+
+
+def test_row_heights_fit_the_longest_wrapped_cell() -> None:
+    columns = (
+        Column("a", "A", 10),
+        Column("b", "B", 30, Kind.LONG),
+        Column("id", "ID", 5, hidden=True),
+    )
+    assert row_height(columns, ["1", "short", "x" * 500]) == 17  # hidden text counts for nothing
+    assert row_height(columns, ["1", "• a\n• b\n• c\n• d", ""]) == 4 * 15 + 2
+    assert row_height(columns, ["1", "word " * 5000, ""]) == 409  # Excel's tallest row
+
+
+def test_headers_and_labels_are_calibri_not_the_viewers_fallback_serif(exported: Path) -> None:
+    wb = openpyxl.load_workbook(exported)
+    for name in ("Recommendations", "Milestones", "Changes", "Key"):
+        header = wb[name]["A1"]
+        assert header.font.b and header.font.name == "Calibri" and header.font.sz == 11, name
+    summary = wb["Summary"]
+    assert summary["A1"].font.name == "Calibri" and summary["A1"].font.sz == 14
+    labels = [c for c in summary["A"] if c.value and c.font.b]
+    assert labels and all(c.font.name == "Calibri" for c in labels)
+
+
+def test_rag_letters_dates_and_counts_are_centred(repo, tmp_path: Path) -> None:
+    card = repo.load_programme("FOW").cards[1]
+    milestone = card.milestones[0]
+    repo.update_milestone(
+        milestone.uuid, milestone.version, status="Complete", completed_on=date(2020, 3, 20)
+    )
+    path = export_return(repo, tmp_path / "r.xlsx", code="FOW")
+    wb = openpyxl.load_workbook(path)
+    recs, ms = wb["Recommendations"], wb["Milestones"]
+    assert recs[f"{_column(recs, 'RAG')}2"].alignment.horizontal == "center"
+    assert recs[f"{_column(recs, 'Previous RAG')}2"].alignment.horizontal == "center"
+    updated = recs[f"{_column(recs, 'Last updated')}2"]
+    assert updated.is_date and updated.number_format == "DD/MM/YYYY HH:MM"
+    row = next(
+        r for r in range(2, ms.max_row + 1) if ms[f"{_column(ms, 'ID')}{r}"].value == milestone.uuid
+    )
+    completed = ms[f"{_column(ms, 'Completed on')}{row}"]
+    assert completed.value == datetime(2020, 3, 20) and completed.number_format == "DD/MM/YYYY"
+    assert completed.alignment.horizontal == "center"
+    assert ms[f"{_column(ms, 'RAG')}{row}"].value == "C"
+    assert ms[f"{_column(ms, 'RAG')}{row}"].alignment.horizontal == "center"
+    assert ms[f"{_column(ms, 'Due by')}{row}"].alignment.horizontal == "center"
+    assert ms[f"{_column(ms, 'Revisions')}{row}"].alignment.horizontal == "center"
+    assert ms[f"{_column(ms, 'Milestone')}{row}"].alignment.wrap_text
+
+
+def test_the_rag_colour_rules_write_white_bold_letters(exported: Path) -> None:
+    ws = openpyxl.load_workbook(exported)["Milestones"]
+    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
+    assert len(rules) == 4
+    colours = {rule.formula[0]: rule.dxf.fill.bgColor.rgb[-6:] for rule in rules}
+    assert colours == {'"R"': "C0392B", '"A"': "E6A117", '"G"': "2E8B57", '"C"': "2F6DB5"}
+    assert all(rule.dxf.font.b and rule.dxf.font.color.rgb.endswith("FFFFFF") for rule in rules)
+
+
+def test_every_sheet_prints_a4_landscape_with_room_for_its_page_footer(exported: Path) -> None:
+    """At openpyxl's default footer margin LibreOffice printed the page numbers invisibly."""
+    wb = openpyxl.load_workbook(exported)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        margins = ws.page_margins
+        assert margins.footer < margins.bottom - 0.2 and margins.header < margins.top - 0.2
+        assert "&P of &N" in ws.oddFooter.center.text
+
+
+def test_the_frozen_panes_keep_ref_and_title_in_view(exported: Path) -> None:
+    wb = openpyxl.load_workbook(exported)
+    assert wb["Recommendations"].freeze_panes == "C2"
+    assert wb["Milestones"].freeze_panes == "C2"
+    assert wb["Changes"].freeze_panes == "A2" and wb["Key"].freeze_panes == "A2"
+
+
+def test_the_summary_lists_overdue_milestones_readably(repo, tmp_path: Path) -> None:
+    repo.new_period("FOW", "September 2020", date(2020, 9, 30))
+    path = export_return(repo, tmp_path / "late.xlsx", code="FOW")
+    ws = openpyxl.load_workbook(path)["Summary"]
+    heading = next(c for c in ws["A"] if str(c.value).startswith("Overdue milestones"))
+    assert heading.value == "Overdue milestones as at 30/09/2020: 22"
+    header_row = heading.row + 1
+    assert [c.value for c in ws[header_row]][:6] == [
+        "Ref",
+        "Milestone",
+        "Target",
+        "Due by",
+        "Days overdue",
+        "Status",
+    ]
+    assert ws.print_title_rows == f"${header_row}:${header_row}"  # repeated on each page
+    first = [c.value for c in ws[header_row + 1]][:6]
+    assert first == [
+        "1",
+        "Project Initiation Documentation agreed by Project Board",
+        "March/April 2020",
+        datetime(2020, 4, 30),
+        153,
+        "Not started",
+    ]
+    assert ws.cell(header_row + 1, 4).number_format == "DD/MM/YYYY"
+    # Wrapped descriptions get rows tall enough for them.
+    long_row = next(
+        r
+        for r in range(header_row + 1, ws.max_row + 1)
+        if str(ws.cell(r, 2).value).startswith("Draft and circulate project brief")
+    )
+    assert ws.cell(long_row, 2).alignment.wrap_text
+    assert ws.row_dimensions[long_row].height >= 2 * 15
+
+
+def test_a_lead_returns_changes_sheet_holds_only_that_leads_changes(repo, tmp_path: Path) -> None:
+    programme = repo.load_programme("FOW")
+    not_ssm, ssm = programme.card("1"), programme.card("2")
+    assert "SSM" not in not_ssm.leads and "SSM" in ssm.leads
+    repo.update_card(not_ssm.uuid, not_ssm.version, status="On hold")
+    repo.update_card(ssm.uuid, ssm.version, status="Complete")
+    rows = _rows(
+        openpyxl.load_workbook(export_return(repo, tmp_path / "ssm.xlsx", code="FOW", lead="SSM"))[
+            "Changes"
+        ]
+    )
+    assert {r["Ref"] for r in rows} == {"2"}
+    everyone = _rows(
+        openpyxl.load_workbook(export_return(repo, tmp_path / "all.xlsx", code="FOW"))["Changes"]
+    )
+    assert {r["Ref"] for r in everyone} == {"1", "2"}
+
+
+def test_the_changes_sheet_says_when_no_report_was_ever_published(repo, tmp_path: Path) -> None:
+    rows = _rows(
+        openpyxl.load_workbook(export_return(repo, tmp_path / "ds.xlsx", code="DS2430"))["Changes"]
+    )
+    assert [r["What changed"] for r in rows] == [
+        "No report has been published yet, so there is nothing to compare with."
+    ]
+
+
+def test_the_command_line_writes_one_leads_return(
+    seeded_path: Path, tmp_path: Path, capsys
+) -> None:
+    target = tmp_path / "ssm.xlsx"
+    args = ["--db", str(seeded_path), "export", "xlsx", "--lead", "SSM", "-o", str(target)]
+    assert main(args) == 0
+    assert [r["Ref"] for r in _rows(openpyxl.load_workbook(target)["Recommendations"])] == [
+        "2",
+        "3",
+        "4",
+        "5",
+        "7",
+        "9",
+        "18",
+        "19",
+    ]
+    bad = [
+        "--db",
+        str(seeded_path),
+        "export",
+        "xlsx",
+        "--lead",
+        "XYZ",
+        "-o",
+        str(tmp_path / "x.xlsx"),
+    ]
+    assert main(bad) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("fowdesk: error: no lead 'XYZ'")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+# --- Round trip: what the officer does to the file does not create changes ----------------
+
+
+def test_a_return_with_filters_applied_and_rows_hidden_imports_with_no_changes(
+    seeded_path: Path, tmp_path: Path, capsys
+) -> None:
+    """An officer filters Status to "In progress" and saves: rows hidden, nothing changed."""
+    repo = Repository.open(seeded_path, user="exporter")
+    try:
+        path = export_return(repo, tmp_path / "filtered.xlsx", code="FOW")
+    finally:
+        repo.close()
+    wb = openpyxl.load_workbook(path)
+    for name in ("Recommendations", "Milestones"):
+        ws = wb[name]
+        table = ws.tables[name]
+        status = _headers(ws).index("Status")
+        table.autoFilter.add_filter_column(status, ["In progress"])
+        for row in range(2, ws.max_row + 1):
+            if ws.cell(row, status + 1).value != "In progress":
+                ws.row_dimensions[row].hidden = True
+    wb.save(path)
+    reread = openpyxl.load_workbook(path)
+    assert reread["Milestones"].tables["Milestones"].autoFilter.filterColumn
+    before = hashlib.sha256(seeded_path.read_bytes()).hexdigest()
+    assert main(["--db", str(seeded_path), "import", str(path)]) == 0
+    assert "No changes: the return matches the database." in capsys.readouterr().out
+    assert hashlib.sha256(seeded_path.read_bytes()).hexdigest() == before
