@@ -75,6 +75,21 @@ def test_publish_edit_export_names_the_change_and_the_old_report_is_unchanged(re
     assert reprint == february
 
 
+def test_every_page_of_a_later_report_carries_its_meeting_appendix_key_and_number(repo, tmp_path):
+    repo.new_period("FOW", "March 2020", date(2020, 3, 31), meeting="Scrutiny Panel, 9 April 2020")
+    slip_rsa(repo)
+    data = export_report(repo, tmp_path / "m.pdf", code="FOW", appendix="1").read_bytes()
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    for number, text in enumerate(pages, start=1):
+        assert text.startswith("Scrutiny Panel, 9 April 2020"), text[:80]
+        assert "Appendix 1" in text
+        assert squash("KEY FOR LEAD ROLE:") in squash(text)
+        assert f"Page {number} of {len(pages)}" in text
+    first_table_page = next(i for i, t in enumerate(pages) if "FoW report recommendation" in t)
+    for text in pages[first_table_page:]:
+        assert squash("Progress to date against agreed actions in FoW action plan") in squash(text)
+
+
 def test_the_changes_section_can_be_left_out(repo, tmp_path):
     repo.new_period("FOW", "March 2020", date(2020, 3, 31))
     slip_rsa(repo)

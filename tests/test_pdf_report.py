@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from fowdesk.domain.model import MilestoneStatus
+from fowdesk.domain.model import RAG_COLOURS, MilestoneStatus, Rag
 from fowdesk.domain.rag import card_rag
 from fowdesk.exports.pdf_report import default_filename, render_report
 from fowdesk.storage.repository import Repository
@@ -159,13 +159,67 @@ def test_digital_strategy_prints_with_its_own_headings_and_benefits(repo):
     first = programme.cards[0]
     for deliverable in first.deliverables:
         assert squash(deliverable.text) in whole
-        assert squash(f"So that {deliverable.benefit}") in whole
+        assert squash(f"So that… {deliverable.benefit}") in whole
     roadmap = next(c for c in programme.cards if c.title.startswith("Roadmap"))
     for milestone in roadmap.milestones:
         assert squash(f"{milestone.description} – {milestone.target}") in whole
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text
+    for text in texts[1:]:  # the table pages: DS2430's own headings on each
+        assert squash("Priority – we will… so that…") in squash(text)
 
 
 def test_default_file_name_says_programme_period_and_card():
     assert default_filename("FOW", "February 2020") == "FOW report February 2020.pdf"
     assert default_filename("FOW", "February 2020", "7") == "FOW report February 2020 rec 7.pdf"
     assert default_filename("FOW", 'Q1: "draft"/final') == "FOW report Q1- -draft--final.pdf"
+
+
+def content_streams(pdf: bytes) -> list[bytes]:
+    return [page.get_contents().get_data() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def fill_colours(stream: bytes) -> list[tuple[int, int, int]]:
+    """Every fill colour a content stream sets ("r g b rg"), as 0-255 triples."""
+    found = re.findall(rb"([\d.]+) ([\d.]+) ([\d.]+) rg", stream)
+    return [tuple(round(float(part) * 255) for part in triple) for triple in found]
+
+
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def test_rag_chip_is_filled_in_its_colour_behind_the_letter(repo):
+    programme = repo.load_programme("FOW")
+    programme.card("2").milestones[0].status = MilestoneStatus.DELAYED
+    pdf = render_report(programme, "February 2020")
+    table = [colour for stream in content_streams(pdf)[1:] for colour in fill_colours(stream)]
+    assert table.count(rgb(RAG_COLOURS[Rag.AMBER])) == 1  # rec 2's chip
+    assert table.count(rgb(RAG_COLOURS[Rag.GREEN])) == 18  # every other recommendation's
+    assert rgb(RAG_COLOURS[Rag.RED]) not in table
+
+
+def test_the_summary_is_page_one_and_the_table_starts_on_page_two(seed_pdf):
+    texts = page_texts(seed_pdf)
+    first = squash(texts[0])
+    assert squash("Summary as at 29/02/2020") in first
+    assert squash("Milestones due in the next month, by 31/03/2020 (2)") in first
+    assert squash("Clear RSA for exemption as an SCC supplier") in first
+    assert squash(FOW_HEADINGS[0]) not in first
+    assert squash(FOW_HEADINGS[0]) in squash(texts[1])
+
+
+def test_a_summary_list_that_does_not_fit_moves_whole_with_its_heading(repo):
+    programme = repo.load_programme("FOW")
+    for card in programme.cards:  # long milestone names: the two lists cannot share page 1
+        for milestone in card.milestones:
+            milestone.description += " – " + "with a long explanation of what it involves " * 3
+            milestone.target = "March 2020"
+    texts = page_texts(render_report(programme, "February 2020"))
+    heading = squash("Milestones due in the next month")
+    page = next(i for i, text in enumerate(texts) if heading in squash(text))
+    assert page == 1  # moved off page 1 whole
+    # The list's header row is on the heading's page, and the list does not run on.
+    assert squash("RecMilestoneTargetDueby") in squash(texts[page])
+    assert squash("RecMilestoneTargetDueby") not in squash(texts[page + 1])

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from fowdesk.domain.model import Paragraph
@@ -127,3 +130,20 @@ def test_a_recommendation_with_sixty_milestones_prints_every_target(repo, tmp_pa
     missing = [line for line, at in zip(expected, positions, strict=True) if at < 0]
     assert not missing
     assert positions == sorted(positions)
+
+
+@pytest.mark.skipif(
+    shutil.which("pdffonts") is None or shutil.which("qpdf") is None,
+    reason="poppler-utils or qpdf not installed",
+)
+def test_hostile_report_embeds_every_font_and_passes_qpdf(repo, tmp_path):
+    _hostile_repo(repo)
+    written = export_report(repo, tmp_path / "hostile.pdf", code="DS2430")
+    listing = subprocess.run(
+        ["pdffonts", str(written)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = listing.splitlines()[2:]
+    assert {row.split()[0].split("+")[-1] for row in rows} == {"DejaVuSans", "DejaVuSans-Bold"}
+    assert all(row.split()[-5] == "yes" for row in rows), listing
+    check = subprocess.run(["qpdf", "--check", str(written)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -29,6 +29,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     LongTable,
     PageBreak,
     PageTemplate,
@@ -165,7 +166,9 @@ class _Styles:
     """The report's paragraph styles, all in DejaVu (bullets too)."""
 
     title: ParagraphStyle = _style("title", 16, 20, fontName=BOLD, spaceAfter=8)
-    heading: ParagraphStyle = _style("heading", 12, 15, fontName=BOLD, spaceBefore=8, spaceAfter=4)
+    heading: ParagraphStyle = _style(
+        "heading", 12, 15, fontName=BOLD, spaceBefore=8, spaceAfter=4, keepWithNext=1
+    )
     body: ParagraphStyle = _style("body", 9.5, 12.5, spaceAfter=4)
     body_bullet: ParagraphStyle = _style(
         "body_bullet", 9.5, 12.5, leftIndent=14, bulletIndent=4, spaceAfter=2
@@ -292,7 +295,9 @@ def _first_cell(card: Card, rag: RagResult, index: int) -> list[Flowable]:
         else:
             cell.append(Paragraph(markup(deliverable.text), STYLES.cell))
         if deliverable.benefit:
-            cell.append(Paragraph("So that " + markup(deliverable.benefit), STYLES.benefit))
+            # The seed's "So that… (the benefit)" column, as a label: benefits read as sentences.
+            benefit = "<b>So that…</b> " + markup(deliverable.benefit)
+            cell.append(Paragraph(benefit, STYLES.benefit))
     return cell
 
 
@@ -446,7 +451,7 @@ def _milestone_list(items: Sequence[_DueMilestone], width: float, empty: str) ->
     if hidden <= 0:
         return [table]
     more = f"… and {hidden:,} more; every milestone is in the table that follows."
-    return [table, Paragraph(more, STYLES.small)]
+    return [table, Spacer(1, 2), Paragraph(more, STYLES.small)]
 
 
 def _summary(programme: Programme, cards: Sequence[Card], period: Period, width: float):
@@ -476,13 +481,30 @@ def _summary(programme: Programme, cards: Sequence[Card], period: Period, width:
                 *_table_style(len(count_rows)).getCommands(),
                 ("ALIGN", (1, 1), (1, -1), "RIGHT"),
                 ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
             ]
         ),
         hAlign="LEFT",
     )
+    facts = [
+        Paragraph(
+            f"<b>{milestones}</b> milestones: <b>{complete}</b> complete, "
+            f"<b>{len(overdue)}</b> overdue, <b>{len(upcoming)}</b> due by {horizon:%d/%m/%Y}.",
+            STYLES.small,
+        ),
+        Spacer(1, 4),
+        Paragraph(
+            f"RAG is worked out as at {as_at:%d/%m/%Y}: R Red – target passed more than "
+            "30 days ago; A Amber – due within 30 days, overdue or delayed; G Green – on "
+            "track; C Complete.",
+            STYLES.small,
+        ),
+    ]
+    # Counts, chart and the key facts side by side, so the summary keeps to one page.
     side_by_side = Table(
-        [[counts_table, _RagChart(counts, 260)]],
-        colWidths=[200, 280],
+        [[counts_table, _RagChart(counts, 260), facts]],
+        colWidths=[200, 280, width - 480],
         style=TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), REGULAR),
@@ -492,27 +514,32 @@ def _summary(programme: Programme, cards: Sequence[Card], period: Period, width:
         ),
         hAlign="LEFT",
     )
-    story: list[Flowable] = [
-        Bookmark("summary", "Summary", level=0),
-        Paragraph(f"Summary as at {as_at:%d/%m/%Y}", STYLES.heading),
-        side_by_side,
-        Spacer(1, 4),
-        Paragraph(
-            f"{milestones} milestones, {complete} complete, {len(overdue)} overdue, "
-            f"{len(upcoming)} due by {horizon:%d/%m/%Y}. RAG is worked out as at "
-            f"{as_at:%d/%m/%Y}: Red – target passed more than 30 days ago; Amber – due "
-            "within 30 days, overdue or delayed; Green – on track; C – complete.",
-            STYLES.small,
+    # Each part stays whole with its heading: when the introduction leaves too
+    # little room for all of it, a part moves to the next page rather than split.
+    return [
+        KeepTogether(
+            [
+                Bookmark("summary", "Summary", level=0),
+                Paragraph(f"Summary as at {as_at:%d/%m/%Y}", STYLES.heading),
+                side_by_side,
+            ]
         ),
-        Paragraph(f"Milestones overdue ({len(overdue)})", STYLES.heading),
-        *_milestone_list(overdue, width, "No milestones are overdue."),
-        Paragraph(
-            f"Milestones due in the next month, by {horizon:%d/%m/%Y} ({len(upcoming)})",
-            STYLES.heading,
+        KeepTogether(
+            [
+                Paragraph(f"Milestones overdue ({len(overdue)})", STYLES.heading),
+                *_milestone_list(overdue, width, "No milestones are overdue."),
+            ]
         ),
-        *_milestone_list(upcoming, width, "No milestones fall due in the next month."),
+        KeepTogether(
+            [
+                Paragraph(
+                    f"Milestones due in the next month, by {horizon:%d/%m/%Y} ({len(upcoming)})",
+                    STYLES.heading,
+                ),
+                *_milestone_list(upcoming, width, "No milestones fall due in the next month."),
+            ]
+        ),
     ]
-    return story
 
 
 # ----------------------------------------------------------------------------- changes
