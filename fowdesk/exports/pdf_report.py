@@ -335,7 +335,7 @@ def _table_style(n_rows: int) -> TableStyle:
 
 
 def _main_table(programme: Programme, cards: Sequence[Card], period: Period, width: float) -> Table:
-    header = [Paragraph(markup(h), STYLES.head_cell) for h in _headings(programme)]
+    header: list[object] = [Paragraph(markup(h), STYLES.head_cell) for h in _headings(programme)]
     rows: list[list[object]] = [header]
     for index, card in enumerate(cards):
         rag = card_rag(card, period.as_at, period.as_at)
