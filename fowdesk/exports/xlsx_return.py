@@ -2,7 +2,13 @@
 
 :func:`build_workbook` is pure (domain objects in, an openpyxl workbook out)
 so the window can run it in a worker; :func:`export_return` loads the
-programme, writes the file atomically and records the export. The reader in
+programme, writes the file atomically and records the export.
+
+The workbook is write-only (openpyxl's streaming mode): each row is written
+out as it is appended, so a sheet's widths, panes and page setup come before
+its first row and a row's height before the row. A normal workbook of
+160,000 cells left that many objects in reference cycles, and collecting them
+held the interpreter lock long enough to freeze the window (bench_window.py). The reader in
 :mod:`fowdesk.exports.xlsx_import` reads the same columns back, from the same
 list in :mod:`fowdesk.exports.xlsx_columns`.
 
@@ -23,12 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fowdesk import paths
@@ -87,6 +97,7 @@ _BOLD = Font(name=_FONT_NAME, size=11, bold=True)
 _TITLE = Font(name=_FONT_NAME, size=14, bold=True)
 _ON_COLOUR = Font(name=_FONT_NAME, size=11, bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill(start_color="DCE6F1", end_color="DCE6F1", fill_type="solid")
+_HEADER_HEIGHT = 30
 
 
 def safe_text(value: object) -> str:
@@ -328,36 +339,41 @@ def row_height(columns: Sequence[Column], row: Sequence[Any]) -> float:
 
 
 _CENTRED = Alignment(horizontal="center", vertical="top")
+_LEFT = Alignment(horizontal="left")
 #: Letters, dates and counts sit centred (a right-aligned date runs into the next text).
 _CENTRED_KINDS = frozenset({Kind.RAG, Kind.DATE, Kind.DATETIME, Kind.NUMBER})
 
+#: Finished styles by (kind, number format), one dict per workbook (styles belong to it).
+StyleCache = dict[tuple[Kind, str], Any]
 
-def _write_value(cell: Any, value: Any, kind: Kind, styles: dict[Any, Any] | None = None) -> None:
-    """Write one value safely; ``styles`` caches finished styles by kind (much faster)."""
+
+def _value_cell(
+    ws: WriteOnlyWorksheet, value: Any, kind: Kind, styles: StyleCache | None = None
+) -> Cell | None:
+    """One value as a styled write-only cell (None for a blank); ``styles`` makes it cheap."""
     if value is None or value == "":
-        return
+        return None
     if isinstance(value, str):
-        cell.value = safe_text(value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+        value = safe_text(value)
         number_format = "@"  # what an officer types here stays text ("May 2020" is no date)
     elif isinstance(value, datetime):
-        cell.value = value
         number_format = DATETIME_FORMAT
     elif isinstance(value, date):
-        cell.value = value
         number_format = DATE_FORMAT
     else:
-        cell.value = value
         number_format = "General"
     key = (kind, number_format)
-    if styles is not None and key in styles:
-        # openpyxl's private style array, copied as openpyxl itself does when a NamedStyle
-        # is applied. The documented route (a NamedStyle per kind, ``cell.style = name``)
-        # measured no faster than setting number_format and alignment one by one (0.9 s
-        # against 0.5 s of styling for 160,000 cells), and would put "fowdesk …" styles
-        # into Excel's Cell Styles gallery. Covered by the format and alignment tests.
-        cell._style = copy(styles[key])
-        return
+    cached = styles.get(key) if styles is not None else None
+    # A finished style is handed to the new cell whole (openpyxl copies the array) rather
+    # than set format by format: 98,000 styled cells in a 1,000 × 10 return. A NamedStyle
+    # per kind measured no faster and would put "fowdesk …" styles into Excel's Cell Styles
+    # gallery. Covered by the format and alignment tests.
+    cell = Cell(ws, row=1, column=1, style_array=cached)  # what WriteOnlyCell(ws) makes
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    if cached is not None:
+        return cell
     cell.number_format = number_format
     if kind is Kind.LONG:
         cell.alignment = _WRAP
@@ -367,11 +383,58 @@ def _write_value(cell: Any, value: Any, kind: Kind, styles: dict[Any, Any] | Non
         cell.alignment = _TOP
     if styles is not None:
         styles[key] = copy(cell._style)
+    return cell
 
 
-def _print_setup(ws: Worksheet, *, title_rows: str | None = "1:1") -> None:
+def _text_cell(
+    ws: WriteOnlyWorksheet,
+    text: str,
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    alignment: Alignment | None = None,
+) -> Cell:
+    """A label: always text (a programme titled "=…" is no formula), styled as given."""
+    cell = WriteOnlyCell(ws, value=safe_text(text))
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _count_cell(ws: WriteOnlyWorksheet, count: int) -> Cell:
+    cell = WriteOnlyCell(ws, value=count)
+    cell.alignment = _LEFT
+    return cell
+
+
+def _declare_size(ws: WriteOnlyWorksheet, columns: int, rows: int) -> None:
+    """Give a write-only sheet the <dimension> a normal one writes (readers size by it).
+
+    openpyxl writes the element only if the sheet can calculate it, which a
+    streamed sheet cannot; it asks before the first row goes out.
+    """
+    ref = f"A1:{get_column_letter(max(columns, 1))}{max(rows, 1)}"
+    setattr(ws, "calculate_dimension", lambda: ref)  # noqa: B010 - not a method of this class
+
+
+def _forget_row_heights(ws: WriteOnlyWorksheet) -> None:
+    """Drop the row heights of rows already streamed (openpyxl reads them only on append).
+
+    Each points back at its sheet: kept, a 1,000 × 10 return's 11,800 of them
+    were cyclic garbage that the collector traced for 40-50 ms once the export
+    ended, while the window waited for the interpreter lock.
+    """
+    ws.row_dimensions.clear()
+
+
+def _print_setup(ws: WriteOnlyWorksheet, *, title_rows: str | None = "1:1") -> None:
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -387,42 +450,58 @@ def _print_setup(ws: Worksheet, *, title_rows: str | None = "1:1") -> None:
     ws.oddFooter.center.text = "&A – page &P of &N"
 
 
-def _write_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
-    for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=index, value=column.header)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.row_dimensions[row].height = 30
+def _header_cells(ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> list[Cell]:
+    header_alignment = Alignment(wrap_text=True, vertical="center")
+    return [
+        _text_cell(ws, column.header, font=_BOLD, fill=_HEADER_FILL, alignment=header_alignment)
+        for column in columns
+    ]
 
 
-def _write_table(ws: Worksheet, sheet: SheetRows, freeze: str) -> int:
-    """Header, rows, an Excel table with filter buttons, widths; returns the last data row."""
-    _write_header(ws, 1, sheet.columns)
+def _write_table(ws: WriteOnlyWorksheet, sheet: SheetRows, freeze: str) -> int:
+    """Header, rows, an Excel table with filter buttons, widths; returns the last data row.
+
+    The sheet streams: widths, frozen panes, fit-to-page and its size go out with
+    the first row, and each row's height must be set before that row is appended.
+    """
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = column.width
         if column.hidden:
             ws.column_dimensions[letter].hidden = True
-    styles: dict[Any, Any] = {}
+    ws.freeze_panes = freeze
+    _print_setup(ws)
+    _declare_size(ws, len(sheet.columns), len(sheet.rows) + 1)
+    ws.row_dimensions[1].height = _HEADER_HEIGHT
+    ws.append(_header_cells(ws, sheet.columns))
+    styles: StyleCache = {}
     for row_number, row in enumerate(sheet.rows, start=2):
-        for index, (column, value) in enumerate(zip(sheet.columns, row, strict=True), start=1):
-            _write_value(ws.cell(row=row_number, column=index), value, column.kind, styles)
         ws.row_dimensions[row_number].height = row_height(sheet.columns, row)
+        ws.append(
+            [
+                _value_cell(ws, value, column.kind, styles)
+                for column, value in zip(sheet.columns, row, strict=True)
+            ]
+        )
+    _forget_row_heights(ws)
     # A table needs a data row; an empty sheet gets one blank row to type into.
     last = max(len(sheet.rows) + 1, 2)
     ref = f"A1:{get_column_letter(len(sheet.columns))}{last}"
-    table = Table(displayName=TABLE_NAMES[sheet.name], ref=ref)
+    table = Table(displayName=TABLE_NAMES[sheet.name], ref=ref, autoFilter=AutoFilter(ref=ref))
+    # A streamed sheet cannot read its header row back, so the table is told its columns.
+    table.tableColumns = [
+        TableColumn(id=index, name=column.header)
+        for index, column in enumerate(sheet.columns, start=1)
+    ]
     table.tableStyleInfo = TableStyleInfo(
         name="TableStyleLight9", showRowStripes=True, showColumnStripes=False
     )
-    ws.add_table(table)
-    ws.freeze_panes = freeze
-    _print_setup(ws)
+    # ws.add_table would only add a warning that the columns must be given by hand.
+    ws.tables.add(table)
     return last
 
 
-def _rag_colours(ws: Worksheet, columns: tuple[Column, ...], last: int) -> None:
+def _rag_colours(ws: WriteOnlyWorksheet, columns: tuple[Column, ...], last: int) -> None:
     """RAG cells coloured by rule, so a PMO officer's own edit recolours too."""
     numbers = column_letter_map(columns)
     for column in columns:
@@ -445,7 +524,7 @@ def _rag_colours(ws: Worksheet, columns: tuple[Column, ...], last: int) -> None:
 
 
 def _list_validation(
-    ws: Worksheet,
+    ws: WriteOnlyWorksheet,
     columns: tuple[Column, ...],
     key: str,
     choices: Sequence[str] | str,
@@ -466,7 +545,7 @@ def _list_validation(
         errorTitle=columns[number - 1].header,
         error=message,
     )
-    ws.add_data_validation(validation)
+    ws.data_validations.append(validation)  # a write-only sheet has no add_data_validation
     validation.add(f"{letter}2:{letter}{last + SPARE_ROWS}")
 
 
@@ -483,7 +562,7 @@ _OVERDUE_COLUMNS = (
 
 
 def _summary(
-    ws: Worksheet,
+    ws: WriteOnlyWorksheet,
     programme: Programme,
     cards: Sequence[Card],
     *,
@@ -491,11 +570,16 @@ def _summary(
     author: str,
     exported_at: datetime,
 ) -> None:
+    """The Summary, laid out as a list of rows and streamed once it is complete."""
     as_at = _as_at(programme)
     period = programme.current_period
     for letter, column in zip("ABCDEF", _OVERDUE_COLUMNS, strict=True):
         ws.column_dimensions[letter].width = column.width
-    ws.cell(row=1, column=1, value=safe_text(f"{programme.title} – Excel return")).font = _TITLE
+    _print_setup(ws, title_rows=None)
+    rows: list[list[Cell | None]] = [
+        [_text_cell(ws, f"{programme.title} – Excel return", font=_TITLE)],
+        [],
+    ]
     facts: list[tuple[str, Any]] = [
         (SUMMARY_PROGRAMME, programme.title),
         (SUMMARY_CODE, programme.code),
@@ -506,44 +590,35 @@ def _summary(
         role = programme.lead_role(lead)
         facts.append((SUMMARY_LEAD, f"{lead} – {role}" if role else lead))
     facts += [(SUMMARY_EXPORTED, exported_at), (SUMMARY_EXPORTED_BY, author)]
-    row = 3
     for label, value in facts:
-        ws.cell(row=row, column=1, value=label).font = _BOLD
-        _write_value(ws.cell(row=row, column=2), value, Kind.TEXT)
-        ws.cell(row=row, column=2).alignment = Alignment(horizontal="left")
-        row += 1
+        fact = _value_cell(ws, value, Kind.TEXT) or WriteOnlyCell(ws)
+        fact.alignment = _LEFT
+        rows.append([_text_cell(ws, label, font=_BOLD), fact])
 
     rags = Counter(card_rag(c, as_at, as_at).rag for c in cards)
-    row += 1
-    ws.cell(row=row, column=1, value="Recommendations by RAG").font = _BOLD
-    ws.cell(row=row, column=2, value=f"{len(cards)} recommendations").font = _BOLD
+    rows.append([])
+    rows.append(
+        [
+            _text_cell(ws, "Recommendations by RAG", font=_BOLD),
+            _text_cell(ws, f"{len(cards)} recommendations", font=_BOLD),
+        ]
+    )
     for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE):
-        row += 1
-        label = ws.cell(row=row, column=1, value=f"{rag.label} ({rag.value})")
         colour = RAG_COLOURS[rag].lstrip("#")
-        label.fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
-        label.font = _ON_COLOUR
-        ws.cell(row=row, column=2, value=rags.get(rag, 0)).alignment = Alignment(horizontal="left")
+        fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+        label = _text_cell(ws, f"{rag.label} ({rag.value})", fill=fill, font=_ON_COLOUR)
+        rows.append([label, _count_cell(ws, rags.get(rag, 0))])
 
     statuses = Counter(c.status for c in cards)
-    row += 2
-    ws.cell(row=row, column=1, value="Recommendations by status").font = _BOLD
+    rows += [[], [_text_cell(ws, "Recommendations by status", font=_BOLD)]]
     for status in CardStatus:
-        row += 1
-        ws.cell(row=row, column=1, value=str(status))
-        ws.cell(row=row, column=2, value=statuses.get(status, 0)).alignment = Alignment(
-            horizontal="left"
-        )
+        rows.append([_text_cell(ws, str(status)), _count_cell(ws, statuses.get(status, 0))])
 
     milestone_statuses = Counter(m.status for c in cards for m in c.milestones)
-    row += 2
-    ws.cell(row=row, column=1, value="Milestones by status").font = _BOLD
+    rows += [[], [_text_cell(ws, "Milestones by status", font=_BOLD)]]
     for milestone_status in MilestoneStatus:
-        row += 1
-        ws.cell(row=row, column=1, value=str(milestone_status))
-        ws.cell(
-            row=row, column=2, value=milestone_statuses.get(milestone_status, 0)
-        ).alignment = Alignment(horizontal="left")
+        count = milestone_statuses.get(milestone_status, 0)
+        rows.append([_text_cell(ws, str(milestone_status)), _count_cell(ws, count)])
 
     overdue = []
     for card in cards:
@@ -553,25 +628,27 @@ def _summary(
             window = milestone.window(as_at)
             if window and window.end and window.end < as_at:
                 overdue.append((card.ref, milestone, window.end, (as_at - window.end).days))
-    row += 2
-    ws.cell(
-        row=row, column=1, value=f"Overdue milestones as at {as_at:%d/%m/%Y}: {len(overdue)}"
-    ).font = _BOLD
+    heading = f"Overdue milestones as at {as_at:%d/%m/%Y}: {len(overdue)}"
+    rows += [[], [_text_cell(ws, heading, font=_BOLD)]]
     if overdue:
-        row += 1
-        _write_header(ws, row, _OVERDUE_COLUMNS)
-        first_overdue_row = row
+        header_row = len(rows) + 1
+        ws.row_dimensions[header_row].height = _HEADER_HEIGHT
+        rows.append(list(_header_cells(ws, _OVERDUE_COLUMNS)))
         for ref, milestone, due, days in overdue:
-            row += 1
             values = [ref, milestone.description, milestone.target, due, days, milestone.status]
-            for index, (column, value) in enumerate(
-                zip(_OVERDUE_COLUMNS, values, strict=True), start=1
-            ):
-                _write_value(ws.cell(row=row, column=index), value, column.kind)
-            ws.row_dimensions[row].height = row_height(_OVERDUE_COLUMNS, values)
+            ws.row_dimensions[len(rows) + 1].height = row_height(_OVERDUE_COLUMNS, values)
+            rows.append(
+                [
+                    _value_cell(ws, value, column.kind)
+                    for column, value in zip(_OVERDUE_COLUMNS, values, strict=True)
+                ]
+            )
         # Printed over several pages, the overdue table keeps its header.
-        ws.print_title_rows = f"{first_overdue_row}:{first_overdue_row}"
-    _print_setup(ws, title_rows=None)
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    _declare_size(ws, max(len(row) for row in rows), len(rows))
+    for row in rows:
+        ws.append(row)
+    _forget_row_heights(ws)
 
 
 def build_workbook(
@@ -583,7 +660,11 @@ def build_workbook(
     previous_rags: dict[str, str] | None = None,
     exported_at: datetime | None = None,
 ) -> Workbook:
-    """The return as an openpyxl workbook (no file, no database): runs in a worker."""
+    """The return as a write-only openpyxl workbook (no database): runs in a worker.
+
+    Its rows are already streamed to openpyxl's temporary files; it can be saved
+    once, and saving removes them.
+    """
     exported_at = exported_at or datetime.now().replace(microsecond=0)
     cards = cards_for_lead(programme, lead)
     refs = {c.ref for c in cards} if lead else None
@@ -599,9 +680,10 @@ def build_workbook(
     ]
     _check_lengths(sheets)
 
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = SUMMARY
+    # Write-only: rows stream to temporary files as they are appended, and no cell keeps a
+    # reference to its sheet's cell table, so nothing is left for the cyclic collector.
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(SUMMARY)
     _summary(summary, programme, cards, lead=lead, author=author, exported_at=exported_at)
     lasts: dict[str, int] = {}
     for sheet in sheets:
