@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import sqlite3
 import zipfile
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -112,6 +115,31 @@ def test_a_return_whose_rows_were_sorted_differently_still_matches(
     assert "No changes" in out
 
 
+def test_a_return_with_filters_applied_and_rows_hidden_imports_with_no_changes(
+    db: Path, exported: Path, capsys
+) -> None:
+    """An officer filters Status to "In progress" and saves: rows hidden, nothing changed."""
+
+    def filter_in_progress(wb: openpyxl.Workbook) -> None:
+        for name in ("Recommendations", "Milestones"):
+            ws = wb[name]
+            status = column(ws, "Status")
+            ws.tables[name].autoFilter.add_filter_column(status - 1, ["In progress"])
+            for row in range(2, ws.max_row + 1):
+                if ws.cell(row, status).value != "In progress":
+                    ws.row_dimensions[row].hidden = True
+
+    edit(exported, filter_in_progress)
+    reread = openpyxl.load_workbook(exported)["Milestones"]
+    assert reread.tables["Milestones"].autoFilter.filterColumn
+    assert reread.row_dimensions[2].hidden  # every milestone is "Not started": all hidden
+    before = checksum(db)
+    code, out, err = run(db, "import", str(exported), capsys=capsys)
+    assert code == 0, err
+    assert "No changes: the return matches the database." in out
+    assert checksum(db) == before
+
+
 def _officers_edits(wb: openpyxl.Workbook, programme) -> None:
     recs, milestones = wb["Recommendations"], wb["Milestones"]
     card3 = programme.card("3")
@@ -149,6 +177,7 @@ def test_an_officers_edits_are_previewed_exactly_then_applied(
     db: Path, exported: Path, tmp_path: Path, capsys
 ) -> None:
     before_programme = load(db)
+    card3_uuid = before_programme.card("3").uuid
     edit(exported, lambda wb: _officers_edits(wb, before_programme), author="Pat Officer")
     before = checksum(db)
 
@@ -172,7 +201,14 @@ def test_an_officers_edits_are_previewed_exactly_then_applied(
     code, out, err = run(db, "import", str(exported), capsys=capsys)
     assert code == 0, err
     assert "Imported 7 changes in one transaction" in out
-    assert "backed up first" in out
+    backed_up = re.search(r"backed up first to (.+?)\.$", out, re.MULTILINE)
+    assert backed_up, out
+    backup = Path(backed_up.group(1))
+    assert backup.is_file() and backup.parent == db.resolve().parent / "backups"
+    with closing(sqlite3.connect(backup)) as copy:  # the database as it was before the import
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        statuses = copy.execute("SELECT status FROM cards WHERE uuid = ?", (card3_uuid,))
+        assert statuses.fetchone() == ("In progress",)
 
     after = load(db)
     assert after.card("3").status is CardStatus.COMPLETE
