@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import tempfile
 import zipfile
 from collections import Counter
 from datetime import date, datetime
@@ -562,3 +563,18 @@ def test_an_export_leaves_no_cells_or_rows_for_the_cyclic_collector(repo, tmp_pa
             gc.enable()
     assert left["Cell"] == 0 and left["RowDimension"] == 0, left.most_common(5)
     assert len(_rows(openpyxl.load_workbook(tmp_path / "r.xlsx")["Recommendations"])) == 19
+
+
+def test_an_export_to_a_missing_folder_leaves_no_half_built_workbook(
+    repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openpyxl's write-only sheets stream into temporary files until saved; none may linger."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    target = tmp_path / "no such folder" / "FOW return.xlsx"
+    with pytest.raises(FowdeskError, match="does not exist"):
+        export_return(repo, target, code="FOW")
+    gc.collect()
+    assert list(scratch.iterdir()) == []
+    assert not target.parent.exists()

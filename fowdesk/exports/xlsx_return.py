@@ -773,13 +773,7 @@ def export_return(
     previous = (
         {item["uuid"]: item.get("rag") or "" for item in snapshot["items"]} if snapshot else {}
     )
-    workbook = build_workbook(
-        programme,
-        repo.changes_since_last_report(programme.code),
-        lead=lead_code,
-        author=repo.user,
-        previous_rags=previous,
-    )
+    changes = repo.changes_since_last_report(programme.code)
     if output is None:
         folder = paths.default_exports_dir()
         try:
@@ -789,7 +783,15 @@ def export_return(
         target = folder / default_return_name(programme, lead_code)
     else:
         target = Path(output)
-    write_atomically(target, lambda temporary: workbook.save(temporary))
+
+    def build_and_save(temporary: Path) -> None:
+        # Built only once the target can be written: a write-only workbook that is
+        # never saved leaves temporary sheet files and half-run writers behind.
+        build_workbook(
+            programme, changes, lead=lead_code, author=repo.user, previous_rags=previous
+        ).save(temporary)
+
+    write_atomically(target, build_and_save)
     period = programme.current_period
     repo.log_export("xlsx", programme.code, period.label if period else "", target.name)
     return target
