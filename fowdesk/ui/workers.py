@@ -37,32 +37,38 @@ class JobSignals(QObject):
 _RUNNING: set[JobSignals] = set()
 
 _collector_lock = threading.Lock()
-_jobs_pausing_collector = 0
-_collector_was_enabled = True
+_jobs_running = 0
+_thresholds_before: tuple[int, int, int] = gc.get_threshold()
+
+#: A third threshold no job reaches: no full collection starts while a job runs.
+_NO_FULL_COLLECTION = 1_000_000_000
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a job runs.
+def full_collections_paused() -> Iterator[None]:
+    """Hold back Python's full garbage collections while a job runs.
 
-    A full collection triggered by a job building a big workbook holds the
-    interpreter lock for 100–200 ms at a time (bench/bench_window.py), which
-    freezes the window it is meant to keep responsive. Reference counting
-    still frees almost everything; the collector resumes when the last job ends.
+    A full collection walks every object alive, and a job building a
+    1,000-card report or workbook has hundreds of thousands: each walk holds
+    the interpreter lock for 100–400 ms, freezing the window the job is meant
+    to keep responsive (bench/bench_window.py). Young collections go on, so the
+    short-lived reference cycles reportlab makes for every paragraph it draws
+    are still freed as the job goes; the usual thresholds return with the last job.
     """
-    global _jobs_pausing_collector, _collector_was_enabled
+    global _jobs_running, _thresholds_before
     with _collector_lock:
-        if _jobs_pausing_collector == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _jobs_pausing_collector += 1
+        if _jobs_running == 0:
+            _thresholds_before = gc.get_threshold()
+            young, middle, _ = _thresholds_before
+            gc.set_threshold(young, middle, _NO_FULL_COLLECTION)
+        _jobs_running += 1
     try:
         yield
     finally:
         with _collector_lock:
-            _jobs_pausing_collector -= 1
-            if _jobs_pausing_collector == 0 and _collector_was_enabled:
-                gc.enable()
+            _jobs_running -= 1
+            if _jobs_running == 0:
+                gc.set_threshold(*_thresholds_before)
 
 
 class RepositoryJob(QRunnable):
@@ -88,7 +94,7 @@ class RepositoryJob(QRunnable):
 
     def run(self) -> None:
         try:
-            with collector_paused():
+            with full_collections_paused():
                 repo = Repository.open(
                     self._db_path, user=self._user, source=self._source, author=self._author
                 )
