@@ -1,0 +1,60 @@
+"""Jobs off the GUI thread: own connection, results by signal, full collections held back."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from pathlib import Path
+from typing import Any
+
+from fowdesk.errors import InvalidInput
+from fowdesk.ui.workers import full_collections_paused, start_job
+
+
+def test_full_collections_wait_until_the_last_job_ends() -> None:
+    before = gc.get_threshold()
+    with full_collections_paused():
+        during = gc.get_threshold()
+        with full_collections_paused():  # a second job at the same time
+            pass
+        assert gc.get_threshold() == during, "the first job is still running"
+    assert during[:2] == before[:2], "young collections go on"
+    assert during[2] > 10**6
+    assert gc.get_threshold() == before
+
+
+def test_a_job_runs_on_another_thread_with_its_own_connection(qtbot: Any, repo) -> None:
+    seen: dict[str, Any] = {}
+
+    def job(own: Any, progress: Any) -> list[str]:
+        seen["thread"] = threading.current_thread()
+        seen["repo"] = own
+        progress(50, "half way")
+        return [p.code for p in own.programmes()]
+
+    progress: list[str] = []
+    results: list[Any] = []
+    start_job(
+        repo.path,
+        job,
+        on_success=results.append,
+        on_failure=lambda line: results.append(("failed", line)),
+        on_progress=lambda _p, text: progress.append(text),
+    )
+    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    assert results == [["FOW", "DS2430"]]
+    assert progress == ["half way"]
+    assert seen["thread"] is not threading.main_thread()
+    assert seen["repo"] is not repo
+
+
+def test_a_failing_job_reports_its_one_line(qtbot: Any, seeded_path: Path) -> None:
+    def job(_repo: Any, _progress: Any) -> None:
+        raise InvalidInput("period 'May 2020' already exists")
+
+    failures: list[str] = []
+    runnable = start_job(seeded_path, job, on_success=lambda _r: None, on_failure=failures.append)
+    with qtbot.waitSignal(runnable.signals.finished, timeout=10000):
+        pass
+    qtbot.waitUntil(lambda: bool(failures))
+    assert failures == ["period 'May 2020' already exists"]
