@@ -13,7 +13,12 @@ from pypdf import PdfReader
 
 from fowdesk.domain.model import RAG_COLOURS, MilestoneStatus, Rag
 from fowdesk.domain.rag import card_rag
-from fowdesk.exports.pdf_report import default_filename, render_report
+from fowdesk.exports.pdf_report import (
+    COLUMN_SHARES,
+    column_shares,
+    default_filename,
+    render_report,
+)
 from fowdesk.storage.repository import Repository
 
 FOW_HEADINGS = [
@@ -223,3 +228,15 @@ def test_a_summary_list_that_does_not_fit_moves_whole_with_its_heading(repo):
     # The list's header row is on the heading's page, and the list does not run on.
     assert squash("RecMilestoneTargetDueby") in squash(texts[page])
     assert squash("RecMilestoneTargetDueby") not in squash(texts[page + 1])
+
+
+def test_columns_no_card_uses_give_their_room_to_the_first(repo):
+    """FOW fills every column: the seed's widths. DS2430 has no progress yet: wider priorities."""
+    fow = repo.load_programme("FOW")
+    ds = repo.load_programme("DS2430")
+    assert column_shares(fow.cards, fow.periods[-1].label) == pytest.approx(COLUMN_SHARES)
+    shares = column_shares(ds.cards, ds.periods[-1].label)
+    assert sum(shares) == pytest.approx(1)
+    assert shares[0] > COLUMN_SHARES[0] * 1.2  # priority, deliverables and benefits
+    assert shares[2] < COLUMN_SHARES[2] * 0.6  # "No update for this period." only
+    assert shares[1] >= COLUMN_SHARES[1]  # "Lead" still fits its heading

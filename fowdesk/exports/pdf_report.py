@@ -77,6 +77,10 @@ LANGUAGE = "en-GB"
 #: The four columns' shares of the table width, as the seed's table divides the page.
 COLUMN_SHARES = (0.27, 0.07, 0.37, 0.29)
 
+#: A column with nothing in it for any card keeps this part of its share (room for
+#: its heading and "No update for this period."); the others take the rest.
+EMPTY_COLUMN_KEEPS = 0.4
+
 #: How far ahead "due in the next month" looks from the as-at date.
 NEXT_MONTH = timedelta(days=31)
 
@@ -334,6 +338,26 @@ def _table_style(n_rows: int) -> TableStyle:
     return TableStyle(commands)
 
 
+def column_shares(cards: Sequence[Card], period_label: str) -> tuple[float, ...]:
+    """The seed's column shares, with columns no card uses narrowed for those that are used.
+
+    A strategy's first report has priorities and deliverables but no leads and
+    no progress yet; printing empty columns at full width would crowd the first.
+    """
+    used = (
+        True,
+        True,  # the Lead column is already as narrow as its heading allows
+        any(card.progress_for(period_label) or card.cross_reference for card in cards),
+        any(card.milestones or card.next_steps_text.strip() for card in cards),
+    )
+    weighted = [
+        share if in_use else share * EMPTY_COLUMN_KEEPS
+        for share, in_use in zip(COLUMN_SHARES, used, strict=True)
+    ]
+    total = sum(weighted)
+    return tuple(share / total for share in weighted)
+
+
 def _main_table(programme: Programme, cards: Sequence[Card], period: Period, width: float) -> Table:
     header: list[object] = [Paragraph(markup(h), STYLES.head_cell) for h in _headings(programme)]
     rows: list[list[object]] = [header]
@@ -349,7 +373,7 @@ def _main_table(programme: Programme, cards: Sequence[Card], period: Period, wid
         )
     return LongTable(
         rows,
-        colWidths=[share * width for share in COLUMN_SHARES],
+        colWidths=[share * width for share in column_shares(cards, period.label)],
         repeatRows=1,
         splitByRow=0,  # split inside the row that meets the page foot, not before it
         splitInRow=1,
