@@ -465,12 +465,13 @@ def test_the_summary_lists_overdue_milestones_readably(repo, tmp_path: Path) -> 
     ]
     assert ws.print_title_rows == f"${header_row}:${header_row}"  # repeated on each page
     first = [c.value for c in ws[header_row + 1]][:6]
+    # Most overdue first, as the dashboard and the PDF's summary list them.
     assert first == [
-        "1",
-        "Project Initiation Documentation agreed by Project Board",
-        "March/April 2020",
-        datetime(2020, 4, 30),
-        153,
+        "14",
+        "Venturefest South",
+        "March 2020",
+        datetime(2020, 3, 31),
+        183,
         "Not started",
     ]
     assert ws.cell(header_row + 1, 4).number_format == "DD/MM/YYYY"

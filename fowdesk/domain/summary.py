@@ -7,6 +7,7 @@ sheet all describe the same thing, so they all ask this module.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -52,17 +53,19 @@ def summarise(
     *,
     period_label: str | None = None,
     upcoming_days: int = UPCOMING_DAYS,
+    cards: Sequence[Card] | None = None,
 ) -> ProgrammeSummary:
     """Count and list what a reader needs first, judged as at ``as_at``.
 
     ``period_label`` (default: the current period) decides which cards count
-    as "no update this period": those with no narrative for it.
+    as "no update this period": those with no narrative for it. ``cards``
+    (default: all the programme's) narrows it, e.g. to one lead's return.
     """
     period = programme.period(period_label) if period_label else programme.current_period
     year_from = period.as_at if period else as_at
     summary = ProgrammeSummary(as_at=as_at)
     horizon = as_at + timedelta(days=upcoming_days)
-    for card in programme.cards:
+    for card in programme.cards if cards is None else cards:
         summary.rag_counts[card_rag(card, as_at, year_from).rag] += 1
         summary.status_counts[card.status] += 1
         if (

@@ -14,8 +14,7 @@ from __future__ import annotations
 import copy
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from reportlab import rl_config
@@ -58,6 +57,7 @@ from fowdesk.domain.model import (
     Paragraph as TextParagraph,
 )
 from fowdesk.domain.rag import RagResult, card_rag
+from fowdesk.domain.summary import MilestoneDue, summarise
 from fowdesk.errors import InvalidInput, NotFound
 from fowdesk.exports.files import write_bytes_atomically
 from fowdesk.exports.pdf_pages import (
@@ -220,8 +220,8 @@ def default_filename(code: str, period_label: str, card_ref: str | None = None) 
     return cleaned.strip(" .") + ".pdf"
 
 
-def _ref_label(card: Card) -> str:
-    return f"{card.ref}." if card.ref[-1:].isdigit() else card.ref
+def _ref_label(ref: str) -> str:
+    return f"{ref}." if ref[-1:].isdigit() else ref
 
 
 def _milestone_text(milestone: Milestone) -> str:
@@ -274,11 +274,11 @@ def _headings(programme: Programme) -> list[str]:
 
 
 def _first_cell(card: Card, rag: RagResult, index: int) -> list[Flowable]:
-    title = printable(f"{_ref_label(card)} {card.title}")
+    title = printable(f"{_ref_label(card.ref)} {card.title}")
     cell: list[Flowable] = [
         Bookmark(f"rec-{index}", " ".join(title.split()), level=1),
         Paragraph(
-            f"{_rag_chip(rag.rag)} <b>{markup(_ref_label(card))} {markup(card.title)}</b>",
+            f"{_rag_chip(rag.rag)} <b>{markup(_ref_label(card.ref))} {markup(card.title)}</b>",
             STYLES.cell,
         ),
     ]
@@ -385,25 +385,6 @@ def _main_table(programme: Programme, cards: Sequence[Card], period: Period, wid
 # ----------------------------------------------------------------------------- summary
 
 
-@dataclass(frozen=True)
-class _DueMilestone:
-    card: Card
-    milestone: Milestone
-    due_by: date
-
-
-def _open_milestones(cards: Sequence[Card], as_at: date) -> list[_DueMilestone]:
-    found = []
-    for card in cards:
-        for milestone in card.milestones:
-            if milestone.status in (MilestoneStatus.COMPLETE, MilestoneStatus.CANCELLED):
-                continue
-            window = milestone.window(as_at)
-            if window is not None and window.end is not None:
-                found.append(_DueMilestone(card, milestone, window.end))
-    return found
-
-
 class _RagChart(Flowable):
     """A small horizontal bar chart of RAG counts, each bar labelled with its letter.
 
@@ -448,7 +429,7 @@ class _RagChart(Flowable):
             canvas.drawString(self.LABEL_WIDTH + bar + 4, y + 3, str(count))
 
 
-def _milestone_list(items: Sequence[_DueMilestone], width: float, empty: str) -> list[Flowable]:
+def _milestone_list(items: Sequence[MilestoneDue], width: float, empty: str) -> list[Flowable]:
     """The first few milestones of a list (the summary is one page); the table has them all."""
     if not items:
         return [Paragraph(empty, STYLES.body)]
@@ -458,7 +439,7 @@ def _milestone_list(items: Sequence[_DueMilestone], width: float, empty: str) ->
     for item in items[:SUMMARY_LIST_LIMIT]:
         rows.append(
             [
-                Paragraph(markup(_ref_label(item.card)), STYLES.small),
+                Paragraph(markup(_ref_label(item.card_ref)), STYLES.small),
                 Paragraph(markup(item.milestone.description), STYLES.small),
                 Paragraph(markup(item.milestone.target), STYLES.small),
                 Paragraph(f"{item.due_by:%d/%m/%Y}", STYLES.small),
@@ -480,15 +461,12 @@ def _milestone_list(items: Sequence[_DueMilestone], width: float, empty: str) ->
 
 def _summary(programme: Programme, cards: Sequence[Card], period: Period, width: float):
     as_at = period.as_at
-    counts = dict.fromkeys((Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE), 0)
-    for card in cards:
-        counts[card_rag(card, as_at, as_at).rag] += 1
-    open_items = _open_milestones(cards, as_at)
-    overdue = sorted((m for m in open_items if m.due_by < as_at), key=lambda m: m.due_by)
     horizon = as_at + NEXT_MONTH
-    upcoming = sorted(
-        (m for m in open_items if as_at <= m.due_by <= horizon), key=lambda m: m.due_by
+    summary = summarise(
+        programme, as_at, period_label=period.label, upcoming_days=NEXT_MONTH.days, cards=cards
     )
+    counts = {rag: summary.rag_counts[rag] for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE)}
+    overdue, upcoming = summary.overdue, summary.upcoming
     milestones = sum(len(c.milestones) for c in cards)
     complete = sum(1 for c in cards for m in c.milestones if m.status is MilestoneStatus.COMPLETE)
     count_rows: list[list[object]] = [

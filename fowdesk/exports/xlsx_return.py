@@ -55,6 +55,7 @@ from fowdesk.domain.model import (
 )
 from fowdesk.domain.narrative import paragraphs_to_text
 from fowdesk.domain.rag import card_rag, milestone_rag
+from fowdesk.domain.summary import summarise
 from fowdesk.errors import FowdeskError, InvalidInput
 from fowdesk.exports.files import write_atomically
 from fowdesk.exports.xlsx_columns import (
@@ -595,7 +596,8 @@ def _summary(
         fact.alignment = _LEFT
         rows.append([_text_cell(ws, label, font=_BOLD), fact])
 
-    rags = Counter(card_rag(c, as_at, as_at).rag for c in cards)
+    summary = summarise(programme, as_at, cards=cards)
+    rags = summary.rag_counts
     rows.append([])
     rows.append(
         [
@@ -620,22 +622,23 @@ def _summary(
         count = milestone_statuses.get(milestone_status, 0)
         rows.append([_text_cell(ws, str(milestone_status)), _count_cell(ws, count)])
 
-    overdue = []
-    for card in cards:
-        for milestone in card.milestones:
-            if milestone.status in (MilestoneStatus.COMPLETE, MilestoneStatus.CANCELLED):
-                continue
-            window = milestone.window(as_at)
-            if window and window.end and window.end < as_at:
-                overdue.append((card.ref, milestone, window.end, (as_at - window.end).days))
+    overdue = summary.overdue
     heading = f"Overdue milestones as at {as_at:%d/%m/%Y}: {len(overdue)}"
     rows += [[], [_text_cell(ws, heading, font=_BOLD)]]
     if overdue:
         header_row = len(rows) + 1
         ws.row_dimensions[header_row].height = _HEADER_HEIGHT
         rows.append(list(_header_cells(ws, _OVERDUE_COLUMNS)))
-        for ref, milestone, due, days in overdue:
-            values = [ref, milestone.description, milestone.target, due, days, milestone.status]
+        for item in overdue:
+            milestone = item.milestone
+            values = [
+                item.card_ref,
+                milestone.description,
+                milestone.target,
+                item.due_by,
+                item.days,
+                milestone.status,
+            ]
             ws.row_dimensions[len(rows) + 1].height = row_height(_OVERDUE_COLUMNS, values)
             rows.append(
                 [
