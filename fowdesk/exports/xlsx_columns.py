@@ -89,6 +89,17 @@ MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("version", "Version", 9, Kind.NUMBER, hidden=True),
 )
 
+#: The Summary's table of overdue milestones; its widths are the Summary's columns,
+#: so the first (Ref) is wide enough for the labels above it.
+OVERDUE_COLUMNS: tuple[Column, ...] = (
+    Column("ref", "Ref", 27),
+    Column("description", "Milestone", 50, Kind.LONG),
+    Column("target", "Target", 20, Kind.LONG),
+    Column("due_by", "Due by", 13, Kind.DATE),
+    Column("days", "Days overdue", 10, Kind.NUMBER),
+    Column("status", "Status", 13),
+)
+
 CHANGE_COLUMNS: tuple[Column, ...] = (
     Column("ref", "Ref", 7),
     Column("what", "What changed", 50, Kind.LONG),

@@ -66,6 +66,7 @@ from fowdesk.exports.xlsx_columns import (
     KEY_COLUMNS,
     MILESTONE_COLUMNS,
     MILESTONES,
+    OVERDUE_COLUMNS,
     RECOMMENDATION_COLUMNS,
     RECOMMENDATIONS,
     SPARE_ROWS,
@@ -550,18 +551,6 @@ def _list_validation(
     validation.add(f"{letter}2:{letter}{last + SPARE_ROWS}")
 
 
-#: The Summary's table of overdue milestones; its widths are the Summary's columns,
-#: so the first (Ref) is wide enough for the labels above it.
-_OVERDUE_COLUMNS = (
-    Column("ref", "Ref", 27),
-    Column("description", "Milestone", 50, Kind.LONG),
-    Column("target", "Target", 20, Kind.LONG),
-    Column("due_by", "Due by", 13, Kind.DATE),
-    Column("days", "Days overdue", 10, Kind.NUMBER),
-    Column("status", "Status", 13),
-)
-
-
 def _summary(
     ws: WriteOnlyWorksheet,
     programme: Programme,
@@ -574,7 +563,7 @@ def _summary(
     """The Summary, laid out as a list of rows and streamed once it is complete."""
     as_at = _as_at(programme)
     period = programme.current_period
-    for letter, column in zip("ABCDEF", _OVERDUE_COLUMNS, strict=True):
+    for letter, column in zip("ABCDEF", OVERDUE_COLUMNS, strict=True):
         ws.column_dimensions[letter].width = column.width
     _print_setup(ws, title_rows=None)
     rows: list[list[Cell | None]] = [
@@ -628,7 +617,7 @@ def _summary(
     if overdue:
         header_row = len(rows) + 1
         ws.row_dimensions[header_row].height = _HEADER_HEIGHT
-        rows.append(list(_header_cells(ws, _OVERDUE_COLUMNS)))
+        rows.append(list(_header_cells(ws, OVERDUE_COLUMNS)))
         for item in overdue:
             milestone = item.milestone
             values = [
@@ -639,11 +628,11 @@ def _summary(
                 item.days,
                 milestone.status,
             ]
-            ws.row_dimensions[len(rows) + 1].height = row_height(_OVERDUE_COLUMNS, values)
+            ws.row_dimensions[len(rows) + 1].height = row_height(OVERDUE_COLUMNS, values)
             rows.append(
                 [
                     _value_cell(ws, value, column.kind)
-                    for column, value in zip(_OVERDUE_COLUMNS, values, strict=True)
+                    for column, value in zip(OVERDUE_COLUMNS, values, strict=True)
                 ]
             )
         # Printed over several pages, the overdue table keeps its header.

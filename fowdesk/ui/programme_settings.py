@@ -32,6 +32,7 @@ from fowdesk.domain.model import LeadRole, Programme
 from fowdesk.domain.narrative import paragraphs_from_text, paragraphs_to_text
 from fowdesk.errors import FowdeskError
 from fowdesk.storage.repository import Repository
+from fowdesk.ui.read_only_model import column_heading
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -75,13 +76,7 @@ class LeadKeyModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < 2
-        ):
-            return self.HEADINGS[section]
-        return None
+        return column_heading(self.HEADINGS, section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

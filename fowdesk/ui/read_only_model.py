@@ -13,6 +13,19 @@ _NO_INDEX = QModelIndex()
 RowT = TypeVar("RowT")
 
 
+def column_heading(
+    headings: Sequence[str], section: int, orientation: Qt.Orientation, role: int
+) -> str | None:
+    """What a table model's ``headerData`` answers: the column's heading, nothing else."""
+    if (
+        role == Qt.ItemDataRole.DisplayRole
+        and orientation == Qt.Orientation.Horizontal
+        and 0 <= section < len(headings)
+    ):
+        return headings[section]
+    return None
+
+
 class ReadOnlyTableModel(QAbstractTableModel, Generic[RowT]):
     """Rows shown under ``headings``; subclasses say what a row shows in each column.
 
@@ -48,13 +61,7 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[RowT]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headings)
-        ):
-            return self._headings[section]
-        return None
+        return column_heading(self._headings, section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
