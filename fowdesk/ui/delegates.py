@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtCore import QAbstractItemModel, QDate, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from fowdesk.domain.model import RAG_COLOURS, Rag
 from fowdesk.ui.models import RAG_ROLE
-
-Index = QModelIndex | QPersistentModelIndex
+from fowdesk.ui.read_only_model import Index
 
 #: The text colour that reads on each chip colour (amber is too light for white).
 _CHIP_TEXT = {

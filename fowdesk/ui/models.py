@@ -16,8 +16,6 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -35,8 +33,7 @@ from fowdesk.domain.model import (
     Rag,
 )
 from fowdesk.domain.rag import RagResult, card_rag, milestone_rag
-
-Index = QModelIndex | QPersistentModelIndex
+from fowdesk.ui.read_only_model import NO_INDEX, Index, column_heading
 
 #: Role giving the row's UUID (cards, milestones) so views never keep row numbers.
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -44,8 +41,6 @@ UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 #: Role giving the RAG letter of a RAG cell, for the chip delegate.
 RAG_ROLE = Qt.ItemDataRole.UserRole + 3
-
-_NO_INDEX = QModelIndex()
 
 
 def uk_date(value: date | None) -> str:
@@ -127,10 +122,10 @@ class CardListModel(QAbstractTableModel):
     def rows(self) -> list[CardRow]:
         return list(self._rows)
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+    def columnCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(
@@ -139,13 +134,7 @@ class CardListModel(QAbstractTableModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        return column_heading(self.HEADERS, section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -290,10 +279,10 @@ class MilestoneTableModel(QAbstractTableModel):
     def row_for_uuid(self, uuid: str) -> int | None:
         return next((n for n, m in enumerate(self._milestones) if m.uuid == uuid), None)
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._milestones)
 
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+    def columnCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(
@@ -302,11 +291,7 @@ class MilestoneTableModel(QAbstractTableModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+        return column_heading(self.HEADERS, section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -455,10 +440,10 @@ class DeliverablesModel(QAbstractTableModel):
     def deliverables(self) -> list[Deliverable]:
         return list(self._items)
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._items)
 
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+    def columnCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(
@@ -467,13 +452,7 @@ class DeliverablesModel(QAbstractTableModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        return column_heading(self.HEADERS, section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -559,10 +538,10 @@ class HistoryModel(QAbstractTableModel):
     def entry(self, row: int) -> AuditEntry:
         return self._rows[row].entry
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+    def columnCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(
@@ -571,13 +550,7 @@ class HistoryModel(QAbstractTableModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        return column_heading(self.HEADERS, section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,10 +32,7 @@ from fowdesk.domain.model import LeadRole, Programme
 from fowdesk.domain.narrative import paragraphs_from_text, paragraphs_to_text
 from fowdesk.errors import FowdeskError
 from fowdesk.storage.repository import Repository
-from fowdesk.ui.read_only_model import column_heading
-
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
+from fowdesk.ui.read_only_model import NO_INDEX, Index, column_heading
 
 
 class LeadKeyModel(QAbstractTableModel):
@@ -67,10 +64,10 @@ class LeadKeyModel(QAbstractTableModel):
             del self._rows[row]
             self.endRemoveRows()
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+    def columnCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else 2
 
     def headerData(

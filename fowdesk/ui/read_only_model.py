@@ -1,4 +1,8 @@
-"""A read-only table of rows under fixed headings: the dashboard's lists, the import preview."""
+"""Table-model pieces every model in the window shares, and a read-only table of rows.
+
+The read-only table serves the dashboard's lists and the import preview; the index
+types and :func:`column_heading` serve the editable models too.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+#: What Qt passes as a model index; every model here accepts both kinds.
 Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
+#: The invalid index: a table model's default parent.
+NO_INDEX = QModelIndex()
 
 RowT = TypeVar("RowT")
 
@@ -52,10 +58,10 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[RowT]):
         """A brush for the whole row, or None."""
         return None
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+    def columnCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._headings)
 
     def headerData(
