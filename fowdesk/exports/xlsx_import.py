@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import openpyxl
 from openpyxl.utils.datetime import from_excel
@@ -419,6 +419,34 @@ def _author(workbook: Any) -> str:
 # ---------------------------------------------------------------------------- comparing
 
 
+StatusT = TypeVar("StatusT", CardStatus, MilestoneStatus)
+
+
+def _status(value: Any, where: _Where, statuses: type[StatusT]) -> StatusT | None:
+    """A Status cell read as one of ``statuses``, forgiving case and spacing; blank is None."""
+    text = cell_text(value)
+    if not text:
+        return None
+    wanted = " ".join(text.split()).casefold()
+    for status in statuses:
+        if status.value.casefold() == wanted:
+            return status
+    choices = ", ".join(s.value for s in statuses)
+    raise where.error("Status", f"unknown status {text!r} (use {choices})")
+
+
+def _row_id(values: dict[str, Any], where: _Where, number: int, seen: dict[str, int]) -> str:
+    """A row's ID ("" for a new row); the same ID twice in a sheet is a copied row, refused."""
+    uuid = cell_text(values.get("id"))
+    if uuid:
+        if uuid in seen:
+            raise where.error(
+                "ID", f"the same ID as row {seen[uuid]} (a copied row?); each row needs its own"
+            )
+        seen[uuid] = number
+    return uuid
+
+
 class _Comparer:
     """Holds what one read needs: the programme, the audit look-ups, the change set."""
 
@@ -518,14 +546,7 @@ class _Comparer:
     # -- recommendations
 
     def card_status(self, value: Any, where: _Where) -> CardStatus | None:
-        text = cell_text(value)
-        if not text:
-            return None
-        for status in CardStatus:
-            if status.value.casefold() == " ".join(text.split()).casefold():
-                return status
-        choices = ", ".join(s.value for s in CardStatus)
-        raise where.error("Status", f"unknown status {text!r} (use {choices})")
+        return _status(value, where, CardStatus)
 
     def rag_override(self, value: Any, where: _Where) -> Rag | None:
         text = cell_text(value)
@@ -559,13 +580,7 @@ class _Comparer:
 
     def recommendation(self, number: int, values: dict[str, Any], seen: dict[str, int]) -> None:
         where = _Where(self.path, RECOMMENDATIONS, number)
-        uuid = cell_text(values.get("id"))
-        if uuid:
-            if uuid in seen:
-                raise where.error(
-                    "ID", f"the same ID as row {seen[uuid]} (a copied row?); each row needs its own"
-                )
-            seen[uuid] = number
+        uuid = _row_id(values, where, number, seen)
         status = self.card_status(values.get("status"), where)
         override = self.rag_override(values.get("rag_override"), where)
         theme = self.theme(values.get("theme"), where)
@@ -727,24 +742,11 @@ class _Comparer:
     # -- milestones
 
     def milestone_status(self, value: Any, where: _Where) -> MilestoneStatus | None:
-        text = cell_text(value)
-        if not text:
-            return None
-        for status in MilestoneStatus:
-            if status.value.casefold() == " ".join(text.split()).casefold():
-                return status
-        choices = ", ".join(s.value for s in MilestoneStatus)
-        raise where.error("Status", f"unknown status {text!r} (use {choices})")
+        return _status(value, where, MilestoneStatus)
 
     def milestone(self, number: int, values: dict[str, Any], seen: dict[str, int]) -> None:
         where = _Where(self.path, MILESTONES, number)
-        uuid = cell_text(values.get("id"))
-        if uuid:
-            if uuid in seen:
-                raise where.error(
-                    "ID", f"the same ID as row {seen[uuid]} (a copied row?); each row needs its own"
-                )
-            seen[uuid] = number
+        uuid = _row_id(values, where, number, seen)
         status = self.milestone_status(values.get("status"), where)
         completed_on = cell_date(values.get("completed_on"), where, "Completed on")
         due_by = cell_date(values.get("due_by"), where, "Due by")
