@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from fowdesk.domain.model import RAG_COLOURS, Period, Rag
 from fowdesk.domain.summary import MilestoneDue, ProgrammeSummary
 from fowdesk.storage.repository import ExportRecord
-from fowdesk.ui.read_only_model import ReadOnlyTableModel
+from fowdesk.ui.table_models import ReadOnlyTableModel
 
 
 def _uk(value: date | None) -> str:

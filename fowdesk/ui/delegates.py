@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from fowdesk.domain.model import RAG_COLOURS, Rag
 from fowdesk.ui.models import RAG_ROLE
-from fowdesk.ui.read_only_model import Index
+from fowdesk.ui.table_models import Index
 
 #: The text colour that reads on each chip colour (amber is too light for white).
 _CHIP_TEXT = {

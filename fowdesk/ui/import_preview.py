@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fowdesk.exports.xlsx_import import ChangeSet
-from fowdesk.ui.read_only_model import ReadOnlyTableModel
+from fowdesk.ui.table_models import ReadOnlyTableModel
 
 CONFLICT = "Conflict – not applied"
 

@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QSortFilterProxyModel,
     Qt,
 )
@@ -33,7 +32,7 @@ from fowdesk.domain.model import (
     Rag,
 )
 from fowdesk.domain.rag import RagResult, card_rag, milestone_rag
-from fowdesk.ui.read_only_model import NO_INDEX, Index, column_heading
+from fowdesk.ui.table_models import HeadedTableModel, Index
 
 #: Role giving the row's UUID (cards, milestones) so views never keep row numbers.
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -87,7 +86,7 @@ class CardRow:
         )
 
 
-class CardListModel(QAbstractTableModel):
+class CardListModel(HeadedTableModel):
     """The programme's cards: ref, title, lead, RAG (chip + letter), status."""
 
     REF, TITLE, LEAD, RAG, STATUS = range(5)
@@ -122,19 +121,8 @@ class CardListModel(QAbstractTableModel):
     def rows(self) -> list[CardRow]:
         return list(self._rows)
 
-    def rowCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        return column_heading(self.HEADERS, section, orientation, role)
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -224,7 +212,7 @@ class CardFilterProxy(QSortFilterProxyModel):
 EditHandler = Callable[[Milestone, str, Any], bool]
 
 
-class MilestoneTableModel(QAbstractTableModel):
+class MilestoneTableModel(HeadedTableModel):
     """A card's milestones with their parsed windows, RAG, slippage baseline and revisions."""
 
     NUMBER, DESCRIPTION, TARGET, WINDOW, STATUS, COMPLETED, RAG, REVISED, NOTES = range(9)
@@ -279,19 +267,8 @@ class MilestoneTableModel(QAbstractTableModel):
     def row_for_uuid(self, uuid: str) -> int | None:
         return next((n for n, m in enumerate(self._milestones) if m.uuid == uuid), None)
 
-    def rowCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._milestones)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        return column_heading(self.HEADERS, section, orientation, role)
+    def row_total(self) -> int:
+        return len(self._milestones)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -420,7 +397,7 @@ class MilestoneTableModel(QAbstractTableModel):
 DeliverablesHandler = Callable[[list[Deliverable]], bool]
 
 
-class DeliverablesModel(QAbstractTableModel):
+class DeliverablesModel(HeadedTableModel):
     """The card's agreed deliverables, each with its optional "So that…" benefit."""
 
     TEXT, BENEFIT = range(2)
@@ -440,19 +417,8 @@ class DeliverablesModel(QAbstractTableModel):
     def deliverables(self) -> list[Deliverable]:
         return list(self._items)
 
-    def rowCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        return column_heading(self.HEADERS, section, orientation, role)
+    def row_total(self) -> int:
+        return len(self._items)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -517,7 +483,7 @@ class HistoryRow:
     subject: str
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(HeadedTableModel):
     """The card's audit trail, newest first: when, who, what, was, now."""
 
     WHEN, WHO, WHAT, WAS, NOW = range(5)
@@ -538,19 +504,8 @@ class HistoryModel(QAbstractTableModel):
     def entry(self, row: int) -> AuditEntry:
         return self._rows[row].entry
 
-    def rowCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        return column_heading(self.HEADERS, section, orientation, role)
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,13 +32,13 @@ from fowdesk.domain.model import LeadRole, Programme
 from fowdesk.domain.narrative import paragraphs_from_text, paragraphs_to_text
 from fowdesk.errors import FowdeskError
 from fowdesk.storage.repository import Repository
-from fowdesk.ui.read_only_model import NO_INDEX, Index, column_heading
+from fowdesk.ui.table_models import HeadedTableModel, Index
 
 
-class LeadKeyModel(QAbstractTableModel):
+class LeadKeyModel(HeadedTableModel):
     """The lead-role key as an editable two-column table (Code, Lead role)."""
 
-    HEADINGS = ("Code", "Lead role")
+    HEADERS = ("Code", "Lead role")
 
     def __init__(self, key: Sequence[LeadRole] = (), parent: Any = None) -> None:
         super().__init__(parent)
@@ -64,16 +64,8 @@ class LeadKeyModel(QAbstractTableModel):
             del self._rows[row]
             self.endRemoveRows()
 
-    def rowCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else 2
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_heading(self.HEADINGS, section, orientation, role)
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

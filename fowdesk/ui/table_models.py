@@ -1,7 +1,7 @@
 """Table-model pieces every model in the window shares, and a read-only table of rows.
 
 The read-only table serves the dashboard's lists and the import preview; the index
-types and :func:`column_heading` serve the editable models too.
+types and :class:`HeadedTableModel` serve the editable models too.
 """
 
 from __future__ import annotations
@@ -19,20 +19,37 @@ NO_INDEX = QModelIndex()
 RowT = TypeVar("RowT")
 
 
-def column_heading(
-    headings: Sequence[str], section: int, orientation: Qt.Orientation, role: int
-) -> str | None:
-    """What a table model's ``headerData`` answers: the column's heading, nothing else."""
-    if (
-        role == Qt.ItemDataRole.DisplayRole
-        and orientation == Qt.Orientation.Horizontal
-        and 0 <= section < len(headings)
-    ):
-        return headings[section]
-    return None
+class HeadedTableModel(QAbstractTableModel):
+    """A flat table under ``HEADERS``: the counting and headings every model here shares.
+
+    Subclasses say how many rows they hold (:meth:`row_total`) and what each
+    cell shows (``data``).
+    """
+
+    HEADERS: Sequence[str] = ()
+
+    def row_total(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
+        return 0 if parent.isValid() else self.row_total()
+
+    def columnCount(self, parent: Index = NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
 
 
-class ReadOnlyTableModel(QAbstractTableModel, Generic[RowT]):
+class ReadOnlyTableModel(HeadedTableModel, Generic[RowT]):
     """Rows shown under ``headings``; subclasses say what a row shows in each column.
 
     Each cell's full text is its tooltip too, since lists elide long text.
@@ -40,7 +57,7 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[RowT]):
 
     def __init__(self, headings: Sequence[str], rows: Sequence[RowT] = (), parent: Any = None):
         super().__init__(parent)
-        self._headings = list(headings)
+        self.HEADERS = tuple(headings)
         self._rows: list[RowT] = list(rows)
 
     def set_rows(self, rows: Sequence[RowT]) -> None:
@@ -58,16 +75,8 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[RowT]):
         """A brush for the whole row, or None."""
         return None
 
-    def rowCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._headings)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_heading(self._headings, section, orientation, role)
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
