@@ -22,11 +22,12 @@ from PySide6.QtWidgets import QApplication
 from bench.synthetic import build_synthetic
 from bench.table import Row, print_table, size_from_argv, timed
 from fowdesk.storage.repository import Repository
-from fowdesk.ui.main_window import MainWindow, make_application
+from fowdesk.ui.app import DeskApplication, make_application
+from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.settings import Settings
 
 
-def _export_from_the_menu(window: MainWindow, action: Any, target: Path) -> float:
+def _export_from_the_menu(desk: DeskApplication, action: Any, target: Path) -> float:
     """Run a File menu export; the longest gap between event-loop turns meanwhile."""
     import itertools
     import time
@@ -34,18 +35,18 @@ def _export_from_the_menu(window: MainWindow, action: Any, target: Path) -> floa
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QFileDialog
 
-    from fowdesk.ui import workflow
+    from fowdesk.ui import prompts
 
     QFileDialog.getSaveFileName = staticmethod(lambda *_a, **_k: (str(target), ""))  # type: ignore[method-assign]
-    workflow.ask_open_exported = lambda *_a: ""  # type: ignore[assignment]
-    workflow.run_dialog = lambda _dialog: True  # the PDF options as offered
+    prompts.ask_open_exported = lambda *_a: ""  # type: ignore[assignment]
+    prompts.run_dialog = lambda _dialog: True  # the PDF options as offered
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(10)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
     action.trigger()
-    while window.workflow.jobs_running:
+    while desk.jobs.busy:
         QApplication.processEvents()
         time.sleep(0.002)
     timer.stop()
@@ -62,9 +63,11 @@ def main() -> None:
         build_synthetic(path, n_cards, n_milestones)
         settings = Settings(QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat))
 
+        desk = DeskApplication(settings)
+
         def open_window() -> tuple[Repository, MainWindow]:
             repo = Repository.open(path, user="bench", source="ui")
-            window = MainWindow(repo, settings)
+            window = desk.open_window(repo)
             window.resize(1366, 768)
             window.show()
             QApplication.processEvents()
@@ -112,14 +115,14 @@ def main() -> None:
         seconds, _ = timed(type_and_save)
         rows.append(("save a title edit (write, reload, list row)", seconds, "", "< 100 ms"))
 
-        actions = window.workflow
+        actions = desk.workflow(window)
         for name, action, suffix, goal in (
             ("Excel export", actions.export_xlsx_action, "xlsx", "≤ 5 s"),
             ("PDF report", actions.export_pdf_action, "pdf", "≤ 15 s"),
         ):
             target = Path(folder) / f"from the window.{suffix}"
             seconds, stall = timed(
-                lambda action=action, target=target: _export_from_the_menu(window, action, target)
+                lambda action=action, target=target: _export_from_the_menu(desk, action, target)
             )
             size = f"{n_cards} × {n_milestones}"
             kb = f"{target.stat().st_size // 1024} KB"

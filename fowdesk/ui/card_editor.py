@@ -10,16 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
-    QFocusEvent,
-    QKeyEvent,
     QKeySequence,
-    QMouseEvent,
-    QTextBlockFormat,
-    QTextCursor,
-    QTextOption,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,14 +23,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
-    QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
-    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -54,7 +44,7 @@ from fowdesk.domain.model import (
     Programme,
     Rag,
 )
-from fowdesk.domain.narrative import BULLET, paragraphs_from_text, paragraphs_to_text
+from fowdesk.domain.narrative import paragraphs_from_text, paragraphs_to_text
 from fowdesk.domain.rag import card_rag
 from fowdesk.ui import dialogs
 from fowdesk.ui.delegates import (
@@ -80,6 +70,11 @@ from fowdesk.ui.models import (
     MilestoneTableModel,
     uk_date,
 )
+from fowdesk.ui.text import shorten
+from fowdesk.ui.widgets.focus_out import FocusOutWatcher
+from fowdesk.ui.widgets.narrative_edit import NarrativeEdit
+from fowdesk.ui.widgets.tick_menu import TickMenu
+from fowdesk.ui.widgets.wrapping_line_edit import WrappingLineEdit
 
 #: How long typing may pause before the text is saved.
 SAVE_DELAY_MS = 700
@@ -92,216 +87,6 @@ TEXT_FIELDS = {
     "rag_override_reason": "override reason",
     "progress": "progress",
 }
-
-#: Space after each narrative paragraph, so bullets read apart as in the printed report.
-PARAGRAPH_GAP_PX = 6
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters at a word boundary, with "…" when anything is cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ;,–-") + "…"
-
-
-def is_bullet_line(line: str) -> bool:
-    """Whether the narrative rule reads this line as a bullet."""
-    paragraphs = paragraphs_from_text(line)
-    return bool(paragraphs) and paragraphs[0].bulleted
-
-
-class NarrativeEdit(QTextEdit):
-    """A narrative box that reads like the report: spaced paragraphs, hanging-indent bullets.
-
-    Enter on a bullet starts the next bullet, as in a word processor; Enter on
-    an empty bullet ends the list (the "• " is removed), so a plain paragraph
-    can follow. Only plain text goes in; what is stored is decided by the one
-    narrative rule (:func:`~fowdesk.domain.narrative.paragraphs_from_text`).
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAcceptRichText(False)
-        self.setTabChangesFocus(True)
-        self._formatting = False
-        self.textChanged.connect(self._space_paragraphs)
-
-    def setPlainText(self, text: str) -> None:
-        """Show ``text`` laid out as paragraphs, with nothing for Ctrl+Z to take back."""
-        super().setPlainText(text)
-        self._space_paragraphs()
-        self.document().clearUndoRedoStacks()
-
-    def _space_paragraphs(self) -> None:
-        """Give every paragraph a gap after it and every bullet a hanging indent."""
-        if self._formatting:
-            return
-        self._formatting = True
-        try:
-            indent = float(self.fontMetrics().horizontalAdvance(BULLET))
-            block = self.document().begin()
-            while block.isValid():
-                bullet = is_bullet_line(block.text())
-                wanted = (
-                    float(PARAGRAPH_GAP_PX),
-                    indent if bullet else 0.0,
-                    -indent if bullet else 0.0,
-                )
-                current = block.blockFormat()
-                if (current.bottomMargin(), current.leftMargin(), current.textIndent()) != wanted:
-                    spaced = QTextBlockFormat(current)
-                    spaced.setBottomMargin(wanted[0])
-                    spaced.setLeftMargin(wanted[1])
-                    spaced.setTextIndent(wanted[2])
-                    cursor = QTextCursor(block)
-                    cursor.joinPreviousEditBlock()  # one Ctrl+Z takes back the typing and all
-                    cursor.setBlockFormat(spaced)
-                    cursor.endEditBlock()
-                block = block.next()
-        finally:
-            self._formatting = False
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
-            Qt.KeyboardModifier.ShiftModifier
-        ):
-            cursor = self.textCursor()
-            line = cursor.block().text()
-            if line.startswith(BULLET):
-                if line.strip() == BULLET.strip():
-                    cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
-                    cursor.movePosition(
-                        QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor
-                    )
-                    cursor.removeSelectedText()
-                    self.setTextCursor(cursor)
-                    return
-                cursor.insertText("\n" + BULLET)
-                self.setTextCursor(cursor)
-                return
-        super().keyPressEvent(event)
-
-
-class WrappingLineEdit(QPlainTextEdit):
-    """A one-line field that wraps, so a long title is read whole instead of cut off.
-
-    It grows to fit its text (up to ``max_lines``, then scrolls) and answers
-    like a QLineEdit where the editor relies on it: ``text``/``setText``,
-    ``textEdited`` for the officer's typing only, and ``editingFinished`` on
-    Enter or when focus leaves. Enter never starts a new line; pasted line
-    breaks become spaces.
-    """
-
-    textEdited = Signal(str)
-    editingFinished = Signal()
-
-    def __init__(self, max_lines: int = 4, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._max_lines = max_lines
-        self._setting = False
-        self.setTabChangesFocus(True)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.textChanged.connect(self._typed)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
-        self._fit_height()
-
-    def text(self) -> str:
-        return self.toPlainText()
-
-    def setText(self, text: str) -> None:
-        self._setting = True
-        try:
-            self.setPlainText(text)
-        finally:
-            self._setting = False
-        self._fit_height()
-
-    def setCursorPosition(self, position: int) -> None:
-        cursor = self.textCursor()
-        cursor.setPosition(min(position, len(self.toPlainText())))
-        self.setTextCursor(cursor)
-
-    def visible_lines(self) -> int:
-        """How many wrapped lines the text takes at the box's present width."""
-        return max(1, round(self.document().documentLayout().documentSize().height()))
-
-    def _fit_height(self, *_args: Any) -> None:
-        lines = self.visible_lines()
-        self.setVerticalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAsNeeded
-            if lines > self._max_lines
-            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        )
-        margins = self.contentsMargins()
-        height = (
-            min(lines, self._max_lines) * self.fontMetrics().lineSpacing()
-            + 2 * round(self.document().documentMargin())
-            + 2 * self.frameWidth()
-            + margins.top()
-            + margins.bottom()
-        )
-        if self.height() != height or self.minimumHeight() != height:
-            self.setFixedHeight(height)
-
-    def _typed(self) -> None:
-        if not self._setting:
-            self.textEdited.emit(self.toPlainText())
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.editingFinished.emit()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.editingFinished.emit()
-
-    def insertFromMimeData(self, source: QMimeData) -> None:
-        self.insertPlainText(" ".join(source.text().split()))
-
-
-class TickMenu(QMenu):
-    """A menu of tick boxes that stays open while the officer ticks several (the leads).
-
-    A click, Space or Enter on a tick box toggles it and leaves the menu open;
-    Escape, a click elsewhere or the "Done" entry closes it.
-    """
-
-    def _tick(self, action: QAction | None) -> bool:
-        if action is None or not action.isCheckable() or not action.isEnabled():
-            return False
-        action.trigger()
-        return True
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if not self._tick(self.actionAt(event.position().toPoint())):
-            super().mouseReleaseEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        keys = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if not (event.key() in keys and self._tick(self.activeAction())):
-            super().keyPressEvent(event)
-
-
-class _FocusOut(QObject):
-    """Calls back when a watched text box loses focus, so its text is saved at once."""
-
-    def __init__(self, callback: Any, parent: QObject) -> None:
-        super().__init__(parent)
-        self._callback = callback
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut:
-            self._callback()
-        return False
 
 
 class CardEditor(QWidget):
@@ -320,7 +105,7 @@ class CardEditor(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
-        self._focus_out = _FocusOut(self.flush, self)
+        self._focus_out = FocusOutWatcher(self.flush, self)
         self._build()
         session.card_saved.connect(self._card_saved)
         self.setEnabled(False)

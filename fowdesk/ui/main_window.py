@@ -1,23 +1,22 @@
 """The main window: the programme's cards on the left, the card editor on the right.
 
 The list is one :class:`CardListModel` behind a :class:`CardFilterProxy`
-(lead, theme, RAG, status and the full-text search). Menus are built in one
-method each, so later parts (exports, import, backups) add their actions to
-the File menu without reshaping the window.
+(lead, theme, RAG, status and the full-text search); a second tab shows the
+dashboard. The window owns what is about viewing and editing one database:
+the list, the editor, undo and redo, the status bar. It does not know the
+reporting workflow, the database switching or the menus: the application
+object (:mod:`fowdesk.ui.app`) puts a window, its workflow and its menus
+(:mod:`fowdesk.ui.menus`) together.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from datetime import date
-from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QGridLayout,
     QHeaderView,
@@ -25,26 +24,28 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from fowdesk import APP_NAME, __version__
-from fowdesk.domain.leads import normalise_code
+from fowdesk.domain.leads import format_leads, normalise_code
 from fowdesk.domain.model import Card, CardStatus, Programme, Rag
-from fowdesk.errors import FowdeskError
+from fowdesk.domain.summary import summarise
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import dialogs
 from fowdesk.ui.card_editor import CardEditor
+from fowdesk.ui.dashboard import DashboardWidget
 from fowdesk.ui.delegates import RagChipDelegate
 from fowdesk.ui.editing import EditSession
 from fowdesk.ui.icon import app_icon
+from fowdesk.ui.jobs import JobPool
 from fowdesk.ui.models import UUID_ROLE, CardFilterProxy, CardListModel, CardRow
 from fowdesk.ui.settings import Settings
-from fowdesk.ui.workflow import Workflow
 
 ANY = "__any__"
 
@@ -55,12 +56,14 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         repo: Repository,
-        settings: Settings | None = None,
+        settings: Settings,
+        jobs: JobPool,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.repo = repo
-        self.settings = settings or Settings()
+        self.settings = settings
+        self.jobs = jobs
         self.settings.add_recent_file(repo.path)  # File → Open recent lists it
         self.session = EditSession(repo, self)
         self.programme: Programme | None = None
@@ -76,19 +79,18 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self._build_views()
         self._build_status_bar()
         self._build_actions()
-        self._build_menus()
         self._build_toolbar()
         self.session.card_saved.connect(self._card_saved)
         self.session.state_changed.connect(self.save_state.setText)
         self.session.conflict.connect(self._show_conflict)
         self.session.failed.connect(self._show_failure)
+        jobs.busy_changed.connect(self._jobs_busy)
+        jobs.activity.connect(self.progress_label.setText)
         self._restore_state()
         self.open_programme(self._first_programme())
-        # Part 2 (dashboard, exports, import, periods, backups) builds on the above.
-        self.workflow = Workflow(self)
 
     # ------------------------------------------------------------------ building
 
@@ -160,14 +162,45 @@ class MainWindow(QMainWindow):
         combo.currentIndexChanged.connect(self._filters_changed)
         return combo
 
+    def _build_views(self) -> None:
+        """Two tabs: the cards (list and editor) and the programme's dashboard."""
+        self.dashboard = DashboardWidget()
+        self.dashboard.card_requested.connect(self.open_card)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Views")
+        self.tabs.addTab(self.splitter, "Cards")
+        self.tabs.addTab(self.dashboard, "Dashboard")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.tabs)
+
     def _build_status_bar(self) -> None:
         self.save_state = QLabel("Saved")
         self.save_state.setAccessibleName("Save state")
         self.db_label = QLabel(str(self.repo.path))
         self.db_label.setAccessibleName("Database file")
         self.db_label.setToolTip("The database file every change is saved to")
-        self.statusBar().addWidget(self.save_state, 1)
-        self.statusBar().addPermanentWidget(self.db_label)
+        self.progress_label = QLabel()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setMaximumWidth(160)
+        self.progress_bar.setAccessibleName("Work in progress")
+        status = self.statusBar()
+        status.addWidget(self.save_state, 1)
+        status.addPermanentWidget(self.db_label)
+        status.addPermanentWidget(self.progress_label)
+        status.addPermanentWidget(self.progress_bar)
+        self.progress_label.hide()
+        self.progress_bar.hide()
+
+    def show_status(self, text: str) -> None:
+        """A line in the status bar (what was just saved, exported, imported…)."""
+        self.save_state.setText(text)
+
+    def _jobs_busy(self, busy: bool) -> None:
+        self.progress_label.setVisible(busy)
+        self.progress_bar.setVisible(busy)
+        if not busy:
+            self.show_status("Saved")
 
     def _build_actions(self) -> None:
         stack = self.session.stack
@@ -201,30 +234,15 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
-        self.about_action = QAction("&About fowdesk", self)
-        self.about_action.triggered.connect(self._about)
+        self.cards_action = QAction("&Cards", self)
+        self.cards_action.setShortcut(QKeySequence("Ctrl+1"))
+        self.cards_action.triggered.connect(self.show_cards)
+        self.dashboard_action = QAction("&Dashboard", self)
+        self.dashboard_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.dashboard_action.triggered.connect(self.show_dashboard)
         for action in (self.undo_action, self.redo_action, self.find_action,
                        self.new_milestone_action):  # fmt: skip
             self.addAction(action)
-
-    def _build_menus(self) -> None:
-        self.file_menu = self.menuBar().addMenu("&File")
-        self.build_file_menu()
-        edit = self.menuBar().addMenu("&Edit")
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        edit.addSeparator()
-        edit.addAction(self.find_action)
-        edit.addAction(self.new_milestone_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.about_action)
-
-    def build_file_menu(self) -> None:
-        """The File menu; part 2 adds open, import, exports and backups above Preferences."""
-        self.file_menu.clear()
-        self.file_menu.addAction(self.preferences_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit_action)
 
     def _build_toolbar(self) -> None:
         self.toolbar = QToolBar("Programme")
@@ -475,6 +493,49 @@ class MainWindow(QMainWindow):
         if card_uuid and (self.editor.card is None or self.editor.card.uuid != card_uuid):
             self.select_card(card_uuid)
 
+    # ------------------------------------------------------------------ dashboard, reloading
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.dashboard:
+            self.editor.flush()
+            self.refresh_dashboard()
+
+    def show_dashboard(self) -> None:
+        self.tabs.setCurrentWidget(self.dashboard)
+
+    def show_cards(self) -> None:
+        self.tabs.setCurrentIndex(0)
+
+    def dashboard_shown(self) -> bool:
+        return self.tabs.currentWidget() is self.dashboard
+
+    def refresh_dashboard(self) -> None:
+        if self.programme is None:
+            return
+        programme = self.repo.load_programme(self.programme.code)
+        label = programme.current_period.label if programme.current_period else ""
+        self.dashboard.show_summary(
+            programme.report_title or programme.title,
+            summarise(programme, date.today()),
+            label,
+            {c.uuid: format_leads(c.leads) for c in programme.cards},
+            self.repo.export_log(programme.code),
+            programme.latest_published_period,
+        )
+
+    def open_card(self, uuid: str) -> None:
+        self.show_cards()
+        self.select_card(uuid)
+
+    def reload(self) -> None:
+        """Show the database as it now is (after an import, a period, settings)."""
+        selected = self.editor.card.uuid if self.editor.card else None
+        self.open_programme(self.programme.code if self.programme else None)
+        if selected:
+            self.select_card(selected)
+        if self.dashboard_shown():
+            self.refresh_dashboard()
+
     # ------------------------------------------------------------------ preferences, state
 
     def edit_preferences(self) -> None:
@@ -482,14 +543,6 @@ class MainWindow(QMainWindow):
         if dialogs.edit_preferences(self, self.settings, codes):
             self.repo.user = self.settings.officer_name or self.repo.user
             self._apply_my_lead()
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About fowdesk",
-            f"fowdesk {__version__}\n\nRecord programme progress offline; export Excel "
-            "returns and committee reports.\n\nDatabase: " + str(self.repo.path),
-        )
 
     def _restore_state(self) -> None:
         if not self.settings.geometry.isEmpty():
@@ -519,60 +572,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.flush()
-        if self.workflow.jobs_running:
+        if self.jobs.busy:
             # An export or import half done is worse than a short wait.
-            QThreadPool.globalInstance().waitForDone()
+            self.jobs.wait_for_done()
         self.save_window_state()
         event.accept()
-
-
-def _wants_offscreen(self_test: bool) -> bool:
-    """A self-test on a machine with no display (CI) runs on Qt's offscreen platform."""
-    if not self_test or "QT_QPA_PLATFORM" in os.environ or sys.platform != "linux":
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def make_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with fowdesk's name (for QSettings), style and icon."""
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        app = QApplication(argv if argv is not None else [sys.argv[0]])
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName("fowdesk")
-    app.setApplicationVersion(__version__)
-    app.setApplicationDisplayName("fowdesk")
-    app.setWindowIcon(app_icon())
-    return app
-
-
-def launch(db_path: Path, *, self_test: bool = False, user: str | None = None) -> int:
-    """Open the window on ``db_path`` (created and seeded on first run); the exit code."""
-    if _wants_offscreen(self_test):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    app = make_application()
-    settings = Settings()
-    try:
-        repo = Repository.open_or_create(
-            db_path, user=user or settings.officer_name or None, source="ui"
-        )
-    except FowdeskError as error:
-        if self_test:
-            print(f"fowdesk: error: {error}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "fowdesk cannot open the database", str(error))
-        return 1
-    try:
-        window = MainWindow(repo, settings)
-        window.show()
-        if self_test:
-            app.processEvents()
-            rows = window.card_model.rowCount()
-            ok = window.isVisible() and rows > 0
-            code = window.programme.code if window.programme else "none"
-            print(f"fowdesk window self-test: {'ok' if ok else 'FAILED'} ({code}, {rows} cards)")
-            window.close()
-            return 0 if ok else 1
-        return app.exec()
-    finally:
-        repo.close(backup=True)

@@ -69,7 +69,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     from PySide6.QtCore import QSettings
 
     from fowdesk.storage.repository import Repository
-    from fowdesk.ui.main_window import MainWindow, make_application
+    from fowdesk.ui.app import DeskApplication, make_application
     from fowdesk.ui.settings import Settings
 
     app = make_application()
@@ -80,7 +80,8 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         repo = Repository.create(Path(tmp) / "fowdesk.db", seeded=True, user="Strategic Skills")
         repo.source = "ui"
         _sample_edits(repo)
-        window = MainWindow(repo, settings)
+        desk = DeskApplication(settings)
+        window = desk.open_window(repo)
         window.resize(*SIZE)
         window.show()
         _settle()
@@ -127,9 +128,9 @@ def _workflow_shots(window: Any, repo: Any, folder: Path, shot: Any) -> None:
     from fowdesk.ui.printing import print_preview_dialog
     from fowdesk.ui.programme_settings import ProgrammeSettingsDialog
 
-    window.workflow.show_dashboard()
+    window.show_dashboard()
     shot("07-dashboard")
-    window.workflow.show_cards()
+    window.show_cards()
 
     change_set = read_return(repo, _edited_return(repo, folder))
     preview = ImportPreviewDialog(change_set, window)

@@ -1,10 +1,11 @@
 """Long work off the GUI thread: exports, imports, backups, rendering the print preview.
 
 A job is a plain function ``job(repo, progress) -> result`` from the layers
-below (no Qt there). :class:`RepositoryJob` runs it on the global
-``QThreadPool`` with a Repository of its own (a connection belongs to the
-thread that opened it) and posts the result, a failure line, or progress back
-to the GUI thread by signal. The GUI thread never waits on it.
+below (no Qt there). :class:`RepositoryJob` runs it on a ``QThreadPool`` (the
+application's :class:`~fowdesk.ui.jobs.JobPool`) with a Repository of its own
+(a connection belongs to the thread that opened it) and posts the result, a
+failure line, or progress back to the GUI thread by signal. The GUI thread
+never waits on it.
 """
 
 from __future__ import annotations
@@ -123,8 +124,9 @@ def start_job(
     user: str | None = None,
     source: str = "ui",
     author: str = "",
+    pool: QThreadPool | None = None,
 ) -> RepositoryJob:
-    """Queue ``job`` on the global thread pool and wire its signals to the callbacks."""
+    """Queue ``job`` on ``pool`` (the global one by default); wire its signals to the callbacks."""
     runnable = RepositoryJob(db_path, job, user=user, source=source, author=author)
     # Keep the signals object alive until its queued signals have been delivered.
     _RUNNING.add(runnable.signals)
@@ -135,5 +137,5 @@ def start_job(
         runnable.signals.progress.connect(on_progress)
     if on_finished is not None:
         runnable.signals.finished.connect(on_finished)
-    QThreadPool.globalInstance().start(runnable)
+    (pool or QThreadPool.globalInstance()).start(runnable)
     return runnable

@@ -1,4 +1,4 @@
-"""Small dialogs of the reporting cycle: new period, publish, PDF options, restore."""
+"""Small dialogs of the reporting cycle: new period, PDF options, restore."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -76,21 +75,6 @@ class NewPeriodDialog(QDialog):
             date(qdate.year(), qdate.month(), qdate.day()),
             self.meeting_edit.text().strip(),
         )
-
-
-def confirm_publish(parent: QWidget | None, label: str) -> bool:
-    """Say what freezing means before it happens; True to publish."""
-    answer = QMessageBox.question(
-        parent,
-        "Publish period",
-        f"Publish “{label}” as reported to committee?\n\n"
-        "Publishing freezes this period's report exactly as it stands now. Later edits "
-        "will not change it: reprinting it always gives the same PDF, and the next report's "
-        "“changes since the last report” are measured from it. This cannot be undone.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class PdfOptionsDialog(QDialog):

@@ -11,7 +11,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from fowdesk.storage.repository import Repository
-from fowdesk.ui import dialogs, workflow
+from fowdesk.ui import dialogs, prompts
+from fowdesk.ui.app import DeskApplication
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.settings import Settings
 
@@ -59,7 +60,7 @@ def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in (
         "run_dialog", "ask_open_exported", "confirm_publish", "show_print_preview", "print_report",
     ):  # fmt: skip
-        monkeypatch.setattr(workflow, name, unexpected)
+        monkeypatch.setattr(prompts, name, unexpected)
 
 
 class WindowOpener:
@@ -67,12 +68,13 @@ class WindowOpener:
 
     def __init__(self, qtbot: Any, path: Path, settings: Settings) -> None:
         self.qtbot, self.path, self.settings = qtbot, path, settings
+        self.app = DeskApplication(settings)
         self.window: MainWindow | None = None
         self.repo: Repository | None = None
 
     def open(self) -> MainWindow:
         self.repo = Repository.open(self.path, user="officer", source="ui")
-        self.window = MainWindow(self.repo, self.settings)
+        self.window = self.app.open_window(self.repo)
         self.qtbot.addWidget(self.window)
         self.window.show()
         self.qtbot.waitExposed(self.window)

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from fowdesk.ui.main_window import MainWindow, launch
+from fowdesk.ui.app import run_window
+from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.models import CardListModel
 from fowdesk.ui.settings import Settings
 
@@ -156,13 +157,13 @@ def test_window_remembers_its_size_and_splitter(opener, settings: Settings) -> N
 
 
 def test_self_test_opens_the_window_on_the_seeded_cards(seeded_path: Path, capsys) -> None:
-    assert launch(seeded_path, self_test=True) == 0
+    assert run_window(seeded_path, self_test=True) == 0
     assert "self-test: ok (FOW, 19 cards)" in capsys.readouterr().out
 
 
 def test_first_run_creates_the_seeded_database(tmp_path: Path, capsys) -> None:
     path = tmp_path / "new" / "fowdesk.db"
-    assert launch(path, self_test=True) == 0
+    assert run_window(path, self_test=True) == 0
     assert path.is_file()
     assert "ok (FOW, 19 cards)" in capsys.readouterr().out
 
@@ -170,7 +171,7 @@ def test_first_run_creates_the_seeded_database(tmp_path: Path, capsys) -> None:
 def test_a_file_that_is_not_fowdesks_gets_one_clear_message(tmp_path: Path, messages: list) -> None:
     junk = tmp_path / "letter.db"
     junk.write_bytes(b"Dear colleague, " * 200)
-    assert launch(junk, self_test=False) == 1
+    assert run_window(junk, self_test=False) == 1
     assert len(messages) == 1 and messages[0][0] == "critical"
     assert "\n" not in messages[0][2]
     assert junk.read_bytes() == b"Dear colleague, " * 200

@@ -23,8 +23,8 @@ from fowdesk.exports import xlsx_return
 from fowdesk.exports.xlsx_columns import MILESTONES, RECOMMENDATIONS
 from fowdesk.storage.backups import list_backups
 from fowdesk.storage.repository import Repository
-from fowdesk.ui import printing
-from fowdesk.ui import workflow as workflow_module
+from fowdesk.ui import printing, prompts
+from fowdesk.ui.app import DeskApplication
 from fowdesk.ui.dashboard import DashboardListModel, DashboardRow
 from fowdesk.ui.import_preview import CONFLICT, ImportPreviewDialog, ImportPreviewModel
 from fowdesk.ui.main_window import MainWindow
@@ -54,18 +54,18 @@ class Desk:
         self.opened_exports: list[Path] = []
         self.publish_answer = True
         self.repo = Repository.open(path, user="officer", source="ui")
-        self.window = MainWindow(self.repo, settings)
+        self.app = DeskApplication(settings)
+        self.window = self.app.open_window(self.repo)
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
-        self.workflow: Workflow = self.window.workflow
+        self.workflow: Workflow = self.app.workflow(self.window)
+        self.databases = self.app.parts(self.window).databases
         monkeypatch.setattr(QFileDialog, "getSaveFileName", self._save_name)
         monkeypatch.setattr(QFileDialog, "getOpenFileName", self._open_name)
-        monkeypatch.setattr(workflow_module, "run_dialog", self._run_dialog)
-        monkeypatch.setattr(workflow_module, "ask_open_exported", self._ask_open)
-        monkeypatch.setattr(
-            workflow_module, "confirm_publish", lambda _parent, _label: self.publish_answer
-        )
+        monkeypatch.setattr(prompts, "run_dialog", self._run_dialog)
+        monkeypatch.setattr(prompts, "ask_open_exported", self._ask_open)
+        monkeypatch.setattr(prompts, "confirm_publish", lambda _parent, _label: self.publish_answer)
 
     def _save_name(self, *_args: Any, **_kwargs: Any) -> tuple[str, str]:
         return (str(self.save_as) if self.save_as else "", "")
@@ -95,7 +95,12 @@ class Desk:
         return seen
 
     def wait_idle(self) -> None:
-        self.qtbot.waitUntil(lambda: self.workflow.jobs_running == 0, timeout=30000)
+        self.qtbot.waitUntil(lambda: not self.app.jobs.busy, timeout=30000)
+
+    def replacement(self) -> MainWindow | None:
+        """The window that replaced this one after a switch or restore (None if none did)."""
+        current = self.app.current_window
+        return current if current is not self.window else None
 
     def trigger(self, action: Any) -> None:
         action.trigger()
@@ -155,9 +160,9 @@ def test_models_pass_the_model_tester(qtmodeltester: Any) -> None:
 
 
 def test_dashboard_shows_counts_and_opens_an_overdue_card(desk: Desk) -> None:
-    desk.trigger(desk.workflow.dashboard_action)
-    dashboard = desk.workflow.dashboard
-    assert desk.workflow.tabs.currentWidget() is dashboard
+    desk.trigger(desk.window.dashboard_action)
+    dashboard = desk.window.dashboard
+    assert desk.window.tabs.currentWidget() is dashboard
     counts = {rag.value: int(chip.count_label.text()) for rag, chip in dashboard.chips.items()}
     assert sum(counts.values()) == 19
     # As at today every FOW milestone with an ended window is long overdue.
@@ -168,7 +173,7 @@ def test_dashboard_shows_counts_and_opens_an_overdue_card(desk: Desk) -> None:
     assert "never" in dashboard.last_activity.text()
     first_ref = dashboard.overdue_model.index(0, 0).data()
     dashboard.overdue_view.doubleClicked.emit(dashboard.overdue_model.index(0, 1))
-    assert desk.workflow.tabs.currentIndex() == 0
+    assert desk.window.tabs.currentIndex() == 0
     assert desk.window.editor.card is not None and desk.window.editor.card.ref == first_ref
 
 
@@ -349,8 +354,8 @@ def test_restore_brings_back_a_backup(desk: Desk, qtbot: Any) -> None:
         return True
 
     desk.dialog_answers.append(choose_newest)
-    desk.workflow.restore_action.trigger()
-    new_window = desk.workflow.window_replaced
+    desk.databases.restore.trigger()
+    new_window = desk.replacement()
     assert new_window is not None
     qtbot.addWidget(new_window)
     try:
@@ -429,7 +434,7 @@ def test_print_preview_and_print_paint_every_report_page_on_a4_landscape(
 ) -> None:
     previewed: list[tuple[bytes, str]] = []
     monkeypatch.setattr(
-        workflow_module, "show_print_preview", lambda _p, pdf, title: previewed.append((pdf, title))
+        prompts, "show_print_preview", lambda _p, pdf, title: previewed.append((pdf, title))
     )
     desk.dialog_answers.append(lambda d: isinstance(d, PdfOptionsDialog))
     desk.trigger(desk.workflow.preview_action)
@@ -452,7 +457,7 @@ def test_print_preview_and_print_paint_every_report_page_on_a4_landscape(
         printer.setOutputFileName(str(printed))
         return printing.paint_pdf(printer, report) == pages
 
-    monkeypatch.setattr(workflow_module, "print_report", print_to_file)
+    monkeypatch.setattr(prompts, "print_report", print_to_file)
     desk.dialog_answers.append(lambda d: isinstance(d, PdfOptionsDialog))
     desk.trigger(desk.workflow.print_action)
     reader = PdfReader(printed)
@@ -467,8 +472,8 @@ def test_new_database_then_a_new_programme_then_back_through_recent_files(
     fresh = tmp_path / "elsewhere" / "new programme.db"
     fresh.parent.mkdir()
     desk.save_as = fresh
-    desk.trigger(desk.workflow.new_db_action)
-    window = desk.workflow.window_replaced
+    desk.trigger(desk.databases.new)
+    window = desk.replacement()
     assert window is not None
     qtbot.addWidget(window)
     try:
@@ -482,15 +487,15 @@ def test_new_database_then_a_new_programme_then_back_through_recent_files(
             return dialog.result() == QDialog.DialogCode.Accepted
 
         desk.dialog_answers.append(name_it)
-        window.workflow.new_programme_action.trigger()
+        desk.app.workflow(window).new_programme_action.trigger()
         assert window.programme is not None and window.programme.code == "HOU"
         assert desk.path.resolve() in desk.settings.recent_files
-        window.workflow.recent_menu.aboutToShow.emit()
-        back = next(
-            a for a in window.workflow.recent_menu.actions() if a.text() == str(desk.path.resolve())
-        )
+        recent = desk.app.parts(window).databases.recent
+        recent.aboutToShow.emit()
+        back = next(a for a in recent.actions() if a.text() == str(desk.path.resolve()))
         back.trigger()
-        again = window.workflow.window_replaced
+        again = desk.app.current_window
+        assert again is not window
         assert again is not None
         qtbot.addWidget(again)
         assert again.programme is not None and again.programme.code == "FOW"
@@ -508,8 +513,8 @@ def test_opening_a_file_that_is_not_a_database_says_so_in_one_line_and_keeps_the
     letter.write_text("Minutes of the Scrutiny Inquiry Panel\n")
     before = letter.read_bytes()
     desk.open_file = letter
-    desk.trigger(desk.workflow.open_db_action)
-    assert desk.workflow.window_replaced is None
+    desk.trigger(desk.databases.open)
+    assert desk.replacement() is None
     assert messages[-1][0] == "warning" and "\n" not in messages[-1][2]
     assert "minutes.db" in messages[-1][2]
     assert letter.read_bytes() == before

@@ -1,0 +1,70 @@
+"""Everything that stops and waits for a person: one module, so tests answer it.
+
+Each function here blocks until the officer answers (a modal dialog, a
+message box, the print dialog). The window and the workflow call them through
+this module (``prompts.run_dialog(...)``), so a test replaces them with
+``monkeypatch.setattr(prompts, ...)`` and no dialog is ever left open on a run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from fowdesk.ui import printing
+
+
+def ask_open_exported(parent: QWidget, path: Path) -> str:
+    """Offer to open an exported file: returns "file", "folder" or ""."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Export finished")
+    box.setText(f"Saved {path.name}")
+    box.setInformativeText(str(path.parent))
+    open_file = box.addButton("Open file", QMessageBox.ButtonRole.AcceptRole)
+    open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is open_file:
+        return "file"
+    if clicked is open_folder:
+        return "folder"
+    return ""
+
+
+def show_error(parent: QWidget | None, message: str) -> None:
+    """The same one clear line the command line prints."""
+    QMessageBox.warning(parent, "fowdesk", message)
+
+
+def show_info(parent: QWidget, title: str, message: str) -> None:
+    QMessageBox.information(parent, title, message)
+
+
+def run_dialog(dialog: QDialog) -> bool:
+    """Show a modal dialog; True when the officer accepted it."""
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def confirm_publish(parent: QWidget | None, label: str) -> bool:
+    """Say what freezing means before it happens; True to publish."""
+    answer = QMessageBox.question(
+        parent,
+        "Publish period",
+        f"Publish “{label}” as reported to committee?\n\n"
+        "Publishing freezes this period's report exactly as it stands now. Later edits "
+        "will not change it: reprinting it always gives the same PDF, and the next report's "
+        "“changes since the last report” are measured from it. This cannot be undone.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def show_print_preview(parent: QWidget, pdf: bytes, title: str) -> None:
+    printing.print_preview_dialog(parent, pdf, title).exec()
+
+
+def print_report(parent: QWidget, pdf: bytes, title: str) -> bool:
+    return printing.print_dialog(parent, pdf, title)

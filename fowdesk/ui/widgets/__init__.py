@@ -1,0 +1,1 @@
+"""Reusable widgets: each does one thing any part of the window can use."""
