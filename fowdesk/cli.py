@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import TextIO
 
 from fowdesk import __version__, paths
-from fowdesk.domain.dates import parse_uk_date
+from fowdesk.domain.dates import date_problem, parse_uk_date
+from fowdesk.domain.periods import as_at_for_label, propose_next_period, report_as_at
+from fowdesk.domain.publishing import ReportOptions, publish_warnings
 from fowdesk.domain.quality import quality_notes
-from fowdesk.errors import FowdeskError, InvalidInput
+from fowdesk.errors import FowdeskError, InvalidInput, NotFound
 from fowdesk.exports.files import write_atomically
 from fowdesk.storage.backups import restore_backup
 from fowdesk.storage.repository import Repository
@@ -38,7 +40,7 @@ def _uk_date(text: str) -> date:
         return date.today()
     parsed = parse_uk_date(text)
     if parsed is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use DD/MM/YYYY)")
+        raise argparse.ArgumentTypeError(date_problem(text) or f"{text!r} is not a date")
     return parsed
 
 
@@ -80,9 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--appendix", help="print 'Appendix N' in the header")
     pdf.add_argument("--card", help="only this recommendation (by ref)")
     pdf.add_argument(
-        "--no-changes",
-        action="store_true",
-        help="leave out the 'changes since the last report' section",
+        "--changes",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="include (or, with --no-changes, leave out) the 'changes since the last "
+        "report' section (default: included; a published period as it was published)",
     )
     as_json = kinds.add_parser("json", help="the whole database as JSON")
     as_json.add_argument("-o", "--output", required=True, help="file, or - for standard output")
@@ -96,13 +100,35 @@ def build_parser() -> argparse.ArgumentParser:
         dest="period_command", metavar="ACTION", required=True, parser_class=_Parser
     )
     new = period_commands.add_parser("new", help="start a reporting period")
-    new.add_argument("label")
-    new.add_argument("--as-at", type=_uk_date, help="DD/MM/YYYY (default: today)")
+    new.add_argument("label", nargs="?", help="e.g. 'March 2020' (or give --next)")
+    new.add_argument(
+        "--next",
+        action="store_true",
+        help="the month after the current period's, as at its last day",
+    )
+    new.add_argument(
+        "--as-at",
+        type=_uk_date,
+        help="DD/MM/YYYY (default: the last day of the month the label names, else today)",
+    )
     new.add_argument("--meeting", default="", help="committee/meeting line for the header")
     new.add_argument("--programme")
-    publish = period_commands.add_parser("publish", help="freeze the period's report")
+    publish = period_commands.add_parser(
+        "publish", help="freeze the period's report as printed with these options"
+    )
     publish.add_argument("label")
     publish.add_argument("--programme")
+    publish.add_argument("--appendix", help="print 'Appendix N' in the header")
+    publish.add_argument("--meeting", help="set the period's committee/meeting line")
+    publish.add_argument(
+        "--changes",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="include (default) or, with --no-changes, leave out the changes section",
+    )
+    publish.add_argument(
+        "--dry-run", action="store_true", help="list the warnings, publish nothing"
+    )
 
     changes = commands.add_parser("changes", help="what changed since the last report")
     changes.add_argument("--programme")
@@ -166,7 +192,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
                 period=args.period,
                 appendix=args.appendix,
                 card_ref=args.card,
-                include_changes=not args.no_changes,
+                include_changes=args.changes,
             )
         print(f"wrote {written}", file=out)
         return 0
@@ -191,16 +217,51 @@ def cmd_period(args: argparse.Namespace, out: TextIO) -> int:
     try:
         code = repo.programme_code(args.programme)
         if args.period_command == "new":
-            period = repo.new_period(code, args.label, args.as_at or date.today(), args.meeting)
-            print(
-                f"{code}: started period {period.label!r} as at {period.as_at:%d/%m/%Y}", file=out
-            )
+            _new_period(repo, code, args, out)
         else:
-            repo.publish_period(code, args.label)
-            print(f"{code}: published period {args.label!r}; its report is now frozen", file=out)
+            _publish_period(repo, code, args, out)
         return 0
     finally:
         repo.close()
+
+
+def _new_period(repo: Repository, code: str, args: argparse.Namespace, out: TextIO) -> None:
+    if args.next:
+        proposal = propose_next_period(repo.load_programme(code))
+        label, as_at = proposal.label, args.as_at or proposal.as_at
+    else:
+        label = args.label
+        as_at = args.as_at or as_at_for_label(label) or date.today()
+    period = repo.new_period(code, label, as_at, args.meeting)
+    print(f"{code}: started period {period.label!r} as at {period.as_at:%d/%m/%Y}", file=out)
+
+
+def _publish_period(repo: Repository, code: str, args: argparse.Namespace, out: TextIO) -> None:
+    """Warn about what the report would show as gaps, then (unless a dry run) publish."""
+    programme = repo.load_programme(code)
+    period = programme.period(args.label)
+    if period is None:
+        raise NotFound(f"no reporting period {args.label!r} in {code}")
+    if period.published:
+        raise InvalidInput(f"period {args.label!r} is already published")
+    warnings = publish_warnings(programme, period.label)
+    for line in warnings.lines():
+        print(line, file=out)
+    if warnings.is_empty:
+        print(f"{code}: nothing to warn about in {period.label}", file=out)
+    if args.dry_run:
+        print(f"{code}: dry run; {period.label} was not published", file=out)
+        return
+    from fowdesk.exports.publishing import publish_report
+
+    options = ReportOptions.given(args.appendix, args.changes)
+    report = publish_report(repo, code, period.label, options, meeting=args.meeting)
+    described = "as Appendix " + report.options.appendix if report.options.appendix else ""
+    print(
+        f"{code}: published period {period.label!r}{' ' + described if described else ''};"
+        " its report is now frozen",
+        file=out,
+    )
 
 
 def format_changes(changes: Sequence[object]) -> str:
@@ -246,8 +307,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         total = 0
         for header in repo.programmes():
             programme = repo.load_programme(header.code)
-            period = programme.current_period
-            as_at = args.as_at or (period.as_at if period else date.today())
+            as_at = args.as_at or report_as_at(programme)
             notes = quality_notes(programme, as_at)
             total += len(notes)
             print(
@@ -308,7 +368,11 @@ def _log_crash() -> Path | None:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    new_period = args.command == "period" and args.period_command == "new"
+    if new_period and bool(args.label) == bool(args.next):
+        parser.error("period new: give the new period's label or --next, not both")
     try:
         if args.command is None:
             from fowdesk.ui.app import run_window

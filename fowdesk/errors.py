@@ -39,3 +39,7 @@ class NotFound(FowdeskError):
 
 class InvalidInput(FowdeskError):
     """A value the user gave (a date, a status, a file) cannot be used."""
+
+
+class PeriodPublished(InvalidInput):
+    """A write into a published period's narrative: that report is closed."""

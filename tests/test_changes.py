@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,8 @@ def test_publish_then_edit_lists_exactly_that_edit(
 def test_changes_cover_new_slipped_completed_rag_status_narrative_and_new_cards(
     repo: Repository,
 ) -> None:
+    # February 2020 is published: new progress goes into the next period.
+    repo.new_period("FOW", "March 2020", date(2020, 3, 1))
     programme = repo.load_programme("FOW")
     card2, card3 = programme.card("2"), programme.card("3")
     assert card2 is not None and card3 is not None
@@ -49,7 +52,7 @@ def test_changes_cover_new_slipped_completed_rag_status_narrative_and_new_cards(
     repo.add_milestone(card3.uuid, "Appoint evaluation partner", "July 2020")
     card3 = repo.update_card(card3.uuid, card3.version, status="On hold")
     repo.set_progress(
-        card3.uuid, "February 2020", [Paragraph("Pilot paused while schools reopen")], card3.version
+        card3.uuid, "March 2020", [Paragraph("Pilot paused while schools reopen")], card3.version
     )
     repo.add_card("FOW", "20", "Digital inclusion hubs")
     card2 = repo.card(card2.uuid)
@@ -65,6 +68,7 @@ def test_changes_cover_new_slipped_completed_rag_status_narrative_and_new_cards(
         ("3", ChangeKind.STATUS),
         ("3", ChangeKind.NARRATIVE),
         ("20", ChangeKind.CARD_ADDED),
+        ("14", ChangeKind.RAG),  # the day that passed: a milestone came within 30 days
     }
     slipped = next(
         c for c in repo.changes_since_last_report("FOW") if c.kind is ChangeKind.MILESTONE_SLIPPED
@@ -73,8 +77,6 @@ def test_changes_cover_new_slipped_completed_rag_status_narrative_and_new_cards(
 
 
 def test_a_new_period_with_empty_narratives_is_not_a_narrative_change(repo: Repository) -> None:
-    from datetime import date
-
     repo.new_period("FOW", "March 2020", date(2020, 3, 31))
     kinds = {c.kind for c in repo.changes_since_last_report("FOW")}
     assert ChangeKind.NARRATIVE not in kinds

@@ -9,8 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fowdesk.domain.dates import (
+    DateEntry,
     Precision,
     TargetWindow,
+    date_entry,
+    date_problem,
     format_window,
     is_horizon,
     parse_target,
@@ -438,3 +441,65 @@ def test_any_bullet_splits_without_error_into_stripped_parts(
 
 def test_a_doubled_dash_before_the_date_still_separates_the_target() -> None:
     assert split_next_step("Launch - – March 2020") == ("Launch -", "March 2020")
+
+
+# ---------------------------------------------------------------------- dates as typed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31032020", date(2020, 3, 31)),
+        ("29022020", date(2020, 2, 29)),
+        ("01012021", date(2021, 1, 1)),
+    ],
+)
+def test_a_date_typed_without_slashes_is_read_day_first(text: str, expected: date) -> None:
+    assert parse_uk_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("31/02/2020", "'31/02/2020' is not a date: February 2020 has 29 days"),
+        ("29022021", "'29022021' is not a date: February 2021 has 28 days"),
+        ("31/04/2020", "'31/04/2020' is not a date: April 2020 has 30 days"),
+        ("12/13/2020", "'12/13/2020' is not a date: there is no month 13"),
+        ("soon", "'soon' is not a date (use DD/MM/YYYY)"),
+        ("", "no date given (use DD/MM/YYYY)"),
+    ],
+)
+def test_an_impossible_date_is_refused_with_the_reason_never_moved(text: str, problem: str) -> None:
+    assert parse_uk_date(text) is None
+    assert date_problem(text) == problem
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("", DateEntry.EMPTY),
+        ("3", DateEntry.PARTIAL),
+        ("31/0", DateEntry.PARTIAL),
+        ("31/02", DateEntry.IMPOSSIBLE),
+        ("30/02", DateEntry.IMPOSSIBLE),
+        ("29/02/202", DateEntry.PARTIAL),
+        ("29/02/2020", DateEntry.COMPLETE),
+        ("29/02/2021", DateEntry.IMPOSSIBLE),
+        ("310320", DateEntry.PARTIAL),
+        ("31032020", DateEntry.COMPLETE),
+        ("3102", DateEntry.IMPOSSIBLE),
+        ("32", DateEntry.IMPOSSIBLE),
+        ("12/13", DateEntry.IMPOSSIBLE),
+        ("1/x", DateEntry.IMPOSSIBLE),
+    ],
+)
+def test_a_date_being_typed_is_judged_without_being_changed(text: str, entry: DateEntry) -> None:
+    assert date_entry(text) is entry
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXT)
+def test_any_typed_text_is_judged_and_a_complete_one_is_a_date(text: str) -> None:
+    entry = date_entry(text)
+    assert (entry is DateEntry.COMPLETE) == (parse_uk_date(text) is not None)
+    assert (date_problem(text) is None) == (parse_uk_date(text) is not None)

@@ -43,8 +43,12 @@ def test_reprinting_a_published_period_gives_the_first_print_back_byte_for_byte(
     slip_rsa(repo)
     card = repo.load_programme("FOW").card("9")
     repo.update_card(card.uuid, card.version, title="Renamed after the meeting")
-    again = export_report(repo, tmp_path / "again.pdf", code="FOW", appendix="7").read_bytes()
+    again = export_report(repo, tmp_path / "again.pdf", code="FOW").read_bytes()
     assert again == first
+    # The seed's report was published with no appendix label: asking for one is refused.
+    with pytest.raises(FowdeskError, match="published with no appendix label"):
+        export_report(repo, tmp_path / "other.pdf", code="FOW", appendix="7")
+    assert not (tmp_path / "other.pdf").exists()
 
 
 def test_a_published_period_prints_from_its_snapshot_not_current_data(repo, tmp_path):
@@ -186,9 +190,10 @@ def test_a_target_that_cannot_be_written_gets_one_clear_line(repo, tmp_path):
 
 def test_command_line_exports_the_period_with_an_appendix_label(seeded_path, tmp_path, capsys):
     out = tmp_path / "appendix.pdf"
+    db = str(seeded_path)
+    assert cli.main(["--db", db, "period", "new", "--next"], out=io.StringIO()) == 0
     code = cli.main(
-        ["--db", str(seeded_path), "export", "pdf", "-o", str(out), "--appendix", "2"],
-        out=io.StringIO(),
+        ["--db", db, "export", "pdf", "-o", str(out), "--appendix", "2"], out=io.StringIO()
     )
     assert code == 0
     text = pdf_text(out.read_bytes())

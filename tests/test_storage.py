@@ -6,11 +6,13 @@ import hashlib
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from fowdesk.cli import main
+from fowdesk.domain.model import Paragraph
 from fowdesk.errors import FowdeskError, NewerSchema, NotAFowdeskDatabase, StaleEdit
 from fowdesk.storage import backups, database
 from fowdesk.storage.repository import Repository
@@ -142,6 +144,8 @@ def downgrade_to_schema_1(path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE card_search")
     conn.execute("DROP TABLE export_log")
+    conn.execute("ALTER TABLE periods DROP COLUMN report_options")
+    conn.execute("ALTER TABLE periods DROP COLUMN seeded")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
@@ -315,7 +319,9 @@ def test_search_finds_text_in_titles_narratives_and_milestones(repo: Repository)
     assert refs("Bootcamp") == ["5"]
     card = repo.load_programme("FOW").card("9")
     assert card is not None
-    repo.set_progress(card.uuid, "February 2020", [], card.version)
+    repo.new_period("FOW", "March 2020", date(2020, 3, 31))  # February 2020 is published
+    repo.set_progress(card.uuid, "March 2020", [Paragraph("Pilot agreed")], card.version)
+    assert refs("Pilot agreed") == ["9"]
     repo.update_card(card.uuid, repo.card(card.uuid).version, title="Zanzibar pilot")
     assert refs("zanzib") == ["9"]
 

@@ -174,8 +174,15 @@ def _officers_edits(wb: openpyxl.Workbook, programme) -> None:
 
 
 def test_an_officers_edits_are_previewed_exactly_then_applied(
-    db: Path, exported: Path, tmp_path: Path, capsys
+    db: Path, tmp_path: Path, capsys
 ) -> None:
+    # February 2020 is published: the officer's return is for March 2020.
+    assert run(db, "period", "new", "March 2020", capsys=capsys)[0] == 0
+    repo = Repository.open(db, user="exporter")
+    try:
+        exported = export_return(repo, tmp_path / "FOW return.xlsx", code="FOW")
+    finally:
+        repo.close()
     before_programme = load(db)
     card3_uuid = before_programme.card("3").uuid
     edit(exported, lambda wb: _officers_edits(wb, before_programme), author="Pat Officer")
@@ -213,7 +220,7 @@ def test_an_officers_edits_are_previewed_exactly_then_applied(
     after = load(db)
     assert after.card("3").status is CardStatus.COMPLETE
     assert after.card("5").title == HOSTILE_TITLE
-    progress = after.card("6").progress_for("February 2020")
+    progress = after.card("6").progress_for("March 2020")
     assert [p.text for p in progress] == ["R&D <pilot> with AT&T", POLISH, EMOJI]
     assert all(p.bulleted for p in progress)
     slipped = after.card("2").milestones[1]
@@ -227,7 +234,7 @@ def test_an_officers_edits_are_previewed_exactly_then_applied(
     assert after.card("4").milestones[-1].target == "September 2020"
     new_card = after.card("20")
     assert new_card is not None and new_card.leads == ["SSM"]
-    assert new_card.progress_for("February 2020")[0].text == "Scoping with Children's Services"
+    assert new_card.progress_for("March 2020")[0].text == "Scoping with Children's Services"
     # Untouched rows stayed untouched.
     for ref in ("1", "7", "19"):
         assert after.card(ref).version == before_programme.card(ref).version

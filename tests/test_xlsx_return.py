@@ -287,8 +287,9 @@ def test_control_characters_are_removed_from_cells(repo, tmp_path: Path) -> None
 
 
 def test_text_over_excels_cell_limit_is_reported_before_writing(repo, tmp_path: Path) -> None:
+    repo.new_period("FOW", "March 2020", date(2020, 3, 31))  # February 2020 is published
     card = repo.load_programme("FOW").cards[2]
-    repo.set_progress(card.uuid, "February 2020", [Paragraph("word " * 8000)], card.version)
+    repo.set_progress(card.uuid, "March 2020", [Paragraph("word " * 8000)], card.version)
     folder = tmp_path / "out"
     folder.mkdir()
     with pytest.raises(FowdeskError, match=r"Recommendations row 4 \(Ref 3\), column Progress"):

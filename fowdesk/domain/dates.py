@@ -94,6 +94,8 @@ _PREFIX = re.compile(
 _ONWARDS = re.compile(r"\s+onwards?$")
 _UK_DATE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+#: A date typed without separators, day first: "31032020" is 31/03/2020.
+_COMPACT_UK_DATE = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
 #: A dash with space either side; lookarounds so "x - - March 2020" finds both dashes.
 _SPACED_DASH = re.compile(r"(?<=\s)[-\u2013\u2014](?=\s)")
 
@@ -126,27 +128,112 @@ class _Point:
 
 
 def parse_uk_date(text: str) -> date | None:
-    """A single written date, day first ("26/02/2020", "26/2/20") or ISO.
+    """A single written date, day first ("26/02/2020", "26/2/20", "26022020") or ISO.
 
-    Day-first always: "03/04/2020" is 3 April. A two-digit year is 20xx.
+    Day-first always: "03/04/2020" is 3 April. A two-digit year is 20xx. A
+    day the month lacks ("31/02/2020") is not a date: it is never moved to
+    the nearest real one, because the officer meant something else.
     """
-    if not isinstance(text, str):
+    parts = _date_parts(text)
+    if parts is None:
         return None
-    text = text.strip()
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day = (int(group) for group in match.group(1, 2, 3))
-    elif match := _UK_DATE.fullmatch(text):
-        day, month, year = (int(group) for group in match.group(1, 3, 4))
-        if len(match.group(4)) == 2:
-            year += 2000
-    else:
-        return None
+    year, month, day = parts
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None
     try:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) as written, before asking whether that day exists."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(group) for group in match.group(1, 2, 3))
+        return year, month, day
+    if match := _UK_DATE.fullmatch(text):
+        day, month, year = (int(group) for group in match.group(1, 3, 4))
+        if len(match.group(4)) == 2:
+            year += 2000
+        return year, month, day
+    if match := _COMPACT_UK_DATE.fullmatch(text):
+        day, month, year = (int(group) for group in match.group(1, 2, 3))
+        return year, month, day
+    return None
+
+
+def date_problem(text: str) -> str | None:
+    """Why ``text`` is not a date, in words for the person who typed it; None if it is one.
+
+    The command line's ``--as-at`` and the window's date editors show this
+    line, so "31/02/2020" is refused with the reason rather than changed.
+    """
+    if parse_uk_date(text) is not None:
+        return None
+    shown = " ".join(str(text).split()) if isinstance(text, str) else repr(text)
+    if not shown:
+        return "no date given (use DD/MM/YYYY)"
+    parts = _date_parts(text)
+    if parts is None:
+        return f"{shown!r} is not a date (use DD/MM/YYYY)"
+    year, month, _ = parts
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"{shown!r} is not a date: the year {year} is out of range"
+    if not 1 <= month <= 12:
+        return f"{shown!r} is not a date: there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    month_name = f"{calendar.month_name[month]} {year}"
+    return f"{shown!r} is not a date: {month_name} has {days} days"
+
+
+class DateEntry(StrEnum):
+    """How far a date typed into an editor has got, so a validator can judge each key."""
+
+    EMPTY = "empty"
+    PARTIAL = "partial"  # could still become a date with more typing
+    COMPLETE = "complete"  # a real date
+    IMPOSSIBLE = "impossible"  # no more typing can make it a date (31/02/2020, 99/…)
+
+
+#: What can still grow into dd/mm/yyyy (or ddmmyyyy): digits in place, separators optional.
+_PARTIAL_UK_DATE = re.compile(r"[0-9]{0,2}(?:[/.-](?:[0-9]{0,2}(?:[/.-][0-9]{0,4})?)?)?|[0-9]{0,8}")
+
+
+def date_entry(text: str) -> DateEntry:
+    """Judge text typed into a date editor (dd/mm/yyyy, with or without separators).
+
+    A partial date is never turned into another: "31/0" waits for more
+    typing; "31/02/2020" is impossible and is refused in place.
+    """
+    cleaned = text.strip() if isinstance(text, str) else ""
+    if not cleaned:
+        return DateEntry.EMPTY
+    if parse_uk_date(cleaned) is not None:
+        return DateEntry.COMPLETE
+    if not _PARTIAL_UK_DATE.fullmatch(cleaned):
+        return DateEntry.IMPOSSIBLE
+    digits = re.split(r"[/.-]", cleaned)
+    if len(digits) == 1:  # typed without separators: dd, mm, yyyy in turn
+        whole = digits[0]
+        digits = [whole[:2], whole[2:4], whole[4:]]
+    day, month, year = [*digits, "", "", ""][:3]
+    if day and (int(day) > 31 or (len(day) == 2 and int(day) == 0)):
+        return DateEntry.IMPOSSIBLE
+    if month and (int(month) > 12 or (len(month) == 2 and int(month) == 0)):
+        return DateEntry.IMPOSSIBLE
+    if len(year) == 4:  # every part is written and it still is not a date
+        return DateEntry.IMPOSSIBLE
+    if day and month and len(month) == 2 and int(day) > _longest_month(int(month)):
+        return DateEntry.IMPOSSIBLE
+    return DateEntry.PARTIAL
+
+
+def _longest_month(month: int) -> int:
+    """The most days ``month`` has in any year (February: 29)."""
+    return calendar.monthrange(2000, month)[1] if 1 <= month <= 12 else 31
 
 
 def is_horizon(text: str) -> bool:

@@ -106,13 +106,19 @@ class Deliverable:
 
 @dataclass
 class Period:
-    """A reporting period. Publishing it freezes the report as sent to committee."""
+    """A reporting period. Publishing it freezes the report as sent to committee.
+
+    ``seeded`` marks a period that came published with the shipped seed: its
+    ``published_at`` is when the database was created, not when a committee
+    saw it, so it is shown as "published (seeded)".
+    """
 
     label: str
     as_at: date
     meeting: str = ""
     published: bool = False
     published_at: datetime | None = None
+    seeded: bool = False
 
 
 @dataclass

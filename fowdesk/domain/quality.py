@@ -6,26 +6,38 @@ from datetime import date
 
 from fowdesk.domain.dates import target_is_understood
 from fowdesk.domain.leads import normalise_code
-from fowdesk.domain.model import MilestoneStatus, Programme
+from fowdesk.domain.model import Card, MilestoneStatus, Programme
+
+
+def unknown_lead_codes(programme: Programme) -> dict[str, list[Card]]:
+    """Lead codes cards use that the lead-role key lacks (the seed's "SLE"), with their cards.
+
+    A programme with no key at all has nothing to check against: empty.
+    """
+    key = {normalise_code(k.code) for k in programme.lead_key}
+    unknown: dict[str, list[Card]] = {}
+    if not key:
+        return unknown
+    for card in programme.cards:
+        for lead in card.leads:
+            if normalise_code(lead) not in key:
+                unknown.setdefault(lead, []).append(card)
+    return unknown
 
 
 def quality_notes(programme: Programme, as_at: date) -> list[str]:
     """Readable notes for one programme, with milestones judged as at ``as_at``."""
     notes: list[str] = []
     code = programme.code
-    key = {normalise_code(k.code) for k in programme.lead_key}
     year_from = programme.current_period.as_at if programme.current_period else as_at
-    if key:
-        unknown: dict[str, list[str]] = {}
+    if programme.lead_key:
         for card in programme.cards:
-            for lead in card.leads:
-                if normalise_code(lead) not in key:
-                    unknown.setdefault(lead, []).append(card.ref)
             if not card.leads:
                 notes.append(f"{code} rec {card.ref}: has no lead")
-        for lead, refs in unknown.items():
+        for lead, cards in unknown_lead_codes(programme).items():
+            refs = ", ".join(card.ref for card in cards)
             notes.append(
-                f"{code}: lead code {lead!r} is used (rec {', '.join(refs)}) but missing "
+                f"{code}: lead code {lead!r} is used (rec {refs}) but missing "
                 "from the lead-role key"
             )
     known_refs = {card.ref for card in programme.cards}

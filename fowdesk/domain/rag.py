@@ -1,7 +1,8 @@
 """The RAG rule, in one place, always as at a date.
 
-Reports use the period's as-at date, the dashboard uses today. Nothing else in
-fowdesk decides a colour: the PDF, the workbook, the window and ``check`` all
+Everything judges as at the current period's as-at date
+(``domain.periods.report_as_at``), so the screen and the paper agree. Nothing
+else in fowdesk decides a colour: the PDF, the workbook, the window and ``check`` all
 call these two functions.
 """
 

@@ -24,6 +24,7 @@ from fowdesk.domain.model import (
     Programme,
     Rag,
 )
+from fowdesk.domain.periods import report_as_at
 from fowdesk.domain.rag import card_rag, milestone_rag
 
 SNAPSHOT_FORMAT = "fowdesk-snapshot/1"
@@ -66,7 +67,7 @@ def programme_to_dict(programme: Programme, as_at: date | None = None) -> dict[s
     programme has no period), which is what a report of that period shows.
     """
     period = programme.current_period
-    rag_date = as_at or (period.as_at if period else date.today())
+    rag_date = as_at or report_as_at(programme)
     year_from = period.as_at if period else rag_date
     return {
         "format": SNAPSHOT_FORMAT,
@@ -84,6 +85,7 @@ def programme_to_dict(programme: Programme, as_at: date | None = None) -> dict[s
                 "meeting": p.meeting,
                 "published": p.published,
                 "published_at": _iso(p.published_at),
+                "seeded": p.seeded,
             }
             for p in programme.periods
         ],
@@ -161,6 +163,7 @@ def programme_from_dict(data: dict[str, Any]) -> Programme:
                 meeting=p.get("meeting", ""),
                 published=bool(p.get("published")),
                 published_at=_datetime(p.get("published_at")),
+                seeded=bool(p.get("seeded")),
             )
             for p in data.get("periods", [])
         ],

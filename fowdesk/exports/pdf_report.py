@@ -4,9 +4,9 @@
 into PDF bytes with no database access, so the window can render it in a
 worker thread and print-preview the bytes. :func:`export_report` is the
 command line's and the File menu's entry point: it chooses current data or
-the published snapshot, keeps the first print of a published period and
-gives those bytes back on every reprint, logs the export, and writes the
-file under a temporary name.
+the published report (the bytes stored when the period was published, see
+``exports.publishing``), logs the export, and writes the file under a
+temporary name.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from reportlab.platypus.paragraph import textTransformFrags
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from fowdesk import paths
-from fowdesk.domain.changes import Change, ChangeKind, changes_between
+from fowdesk.domain.changes import Change, ChangeKind
 from fowdesk.domain.leads import format_leads
 from fowdesk.domain.model import (
     RAG_COLOURS,
@@ -56,10 +56,13 @@ from fowdesk.domain.model import (
 from fowdesk.domain.model import (
     Paragraph as TextParagraph,
 )
+from fowdesk.domain.publishing import ReportOptions
 from fowdesk.domain.rag import RagResult, card_rag
 from fowdesk.domain.summary import MilestoneDue, summarise
+from fowdesk.domain.textdiff import sentence_changes
 from fowdesk.errors import InvalidInput, NotFound
 from fowdesk.exports.files import write_bytes_atomically
+from fowdesk.exports.frozen import FrozenReport, frozen_report
 from fowdesk.exports.pdf_pages import (
     GREY,
     Bookmark,
@@ -87,7 +90,8 @@ NEXT_MONTH = timedelta(days=31)
 #: How many overdue (and how many upcoming) milestones the one-page summary lists.
 SUMMARY_LIST_LIMIT = 8
 
-#: Was/Now text in the changes section is cut here; the full text is in the return.
+#: A narrative's removed (and added) sentences in the changes section are cut here;
+#: the full text is in the return.
 CHANGE_TEXT_LIMIT = 300
 
 _HEADER_FILL = colors.HexColor("#D9D9D9")
@@ -552,6 +556,22 @@ def _clip(text: str) -> str:
     return text if len(text) <= CHANGE_TEXT_LIMIT else text[: CHANGE_TEXT_LIMIT - 1] + "…"
 
 
+def _narrative_cells(was: str, now: str) -> tuple[str, str]:
+    """A narrative's Was/Now as the sentences it lost and gained, never two equal openings.
+
+    A narrative that kept its paragraphs and gained one would otherwise
+    print the same first words twice; each side is cut only after the
+    shared sentences are taken out.
+    """
+    changed = sentence_changes(was, now)
+    removed = _clip(" ".join(changed.removed))
+    added = _clip(" ".join(changed.added))
+    return (
+        f"<b>Removed:</b> {markup(removed)}" if removed else "Nothing removed",
+        f"<b>Added:</b> {markup(added)}" if added else "Nothing added",
+    )
+
+
 def _changes_section(changes: Sequence[Change], since: str, width: float) -> list[Flowable]:
     story: list[Flowable] = [
         CondPageBreak(60 * mm),
@@ -568,15 +588,15 @@ def _changes_section(changes: Sequence[Change], since: str, width: float) -> lis
         [Paragraph(h, STYLES.head_cell) for h in ("Rec", "What changed", "Was", "Now")]
     ]
     for change in changes:
-        was, now = change.was, change.now
+        was, now = markup(change.was), markup(change.now)
         if change.kind is ChangeKind.NARRATIVE:
-            was, now = _clip(was), _clip(now)
+            was, now = _narrative_cells(change.was, change.now)
         rows.append(
             [
                 Paragraph(markup(change.ref), STYLES.small),
                 Paragraph(markup(change.what), STYLES.small),
-                Paragraph(markup(was), STYLES.small),
-                Paragraph(markup(now), STYLES.small),
+                Paragraph(was, STYLES.small),
+                Paragraph(now, STYLES.small),
             ]
         )
     story.append(
@@ -779,13 +799,17 @@ def report_pdf_bytes(
     period: str | None = None,
     appendix: str | None = None,
     card_ref: str | None = None,
-    include_changes: bool = True,
+    include_changes: bool | None = None,
 ) -> tuple[str, str, bytes]:
     """The report for ``period`` (default: the current period) as (code, period, PDF bytes).
 
-    What export and print share; nothing is logged. A published period prints
-    from its frozen snapshot; its first full report is kept with the snapshot
-    and every reprint gives those same bytes, whatever has changed since.
+    What export and print share; nothing is logged and, for an open period,
+    nothing is stored. A published period gives back the bytes stored when
+    it was published; ``appendix`` and ``include_changes`` left as None are
+    "not given", and given ones that differ from the published report's are
+    refused (``PublishedReportCannotChange``). A period published with no
+    stored report (the seed's) is rendered once from its snapshot with its
+    stored options, and kept.
     """
     canonical = repo.programme_code(code)
     current = repo.load_programme(canonical)
@@ -795,21 +819,22 @@ def report_pdf_bytes(
     chosen = current.period(label)
     if chosen is None:
         raise NotFound(f"no reporting period {label!r} in {canonical}")
+    requested = ReportOptions.given(appendix, include_changes)
 
     if chosen.published:
-        pdf = _published_pdf(repo, canonical, chosen, appendix, card_ref, include_changes)
-    else:
-        changes = repo.changes_since_last_report(canonical) if include_changes else None
-        if changes is not None and current.latest_published_period is None:
-            changes = None
-        pdf = render_report(
-            current,
-            label,
-            changes=changes,
-            appendix=appendix,
-            card_ref=card_ref,
-            author=repo.user,
-        )
+        return canonical, label, _published_pdf(repo, canonical, label, requested, card_ref)
+    options = requested.settled()
+    changes = repo.changes_since_last_report(canonical) if options.include_changes else None
+    if changes is not None and current.latest_published_period is None:
+        changes = None
+    pdf = render_report(
+        current,
+        label,
+        changes=changes,
+        appendix=options.appendix,
+        card_ref=card_ref,
+        author=repo.user,
+    )
     return canonical, label, pdf
 
 
@@ -821,7 +846,7 @@ def export_report(
     period: str | None = None,
     appendix: str | None = None,
     card_ref: str | None = None,
-    include_changes: bool = True,
+    include_changes: bool | None = None,
 ) -> Path:
     """Write the report (see :func:`report_pdf_bytes`) and log the export."""
     canonical, label, pdf = report_pdf_bytes(
@@ -840,36 +865,26 @@ def export_report(
     return written
 
 
-def _published_pdf(
-    repo,
-    code: str,
-    period: Period,
-    appendix: str | None,
-    card_ref: str | None,
-    include_changes: bool,
-) -> bytes:
-    if card_ref is None:
-        stored = repo.period_pdf(code, period.label)
-        if stored is not None:
-            return stored
-    frozen = repo.published_programme(code, period.label)
-    if frozen is None:
-        raise NotFound(f"period {period.label!r} of {code} has no frozen snapshot")
-    changes: list[Change] | None = None
-    previous = _previous_published(frozen, period)
-    if include_changes and previous is not None:
-        before = repo.period_snapshot(code, previous.label)
-        after = repo.period_snapshot(code, period.label)
-        changes = changes_between(before, after) if before and after else None
-    pdf = render_report(
-        frozen,
-        period.label,
-        changes=changes,
-        appendix=appendix,
+def render_frozen(frozen: FrozenReport, *, card_ref: str | None = None, author: str = "") -> bytes:
+    """A published period's report drawn from its snapshot with its stored options."""
+    return render_report(
+        frozen.programme,
+        frozen.period.label,
+        changes=frozen.changes,
+        appendix=frozen.options.appendix,
         card_ref=card_ref,
-        author=repo.user,
+        author=author,
     )
+
+
+def _published_pdf(
+    repo, code: str, label: str, requested: ReportOptions, card_ref: str | None
+) -> bytes:
+    frozen = frozen_report(repo, code, label, requested)
+    if card_ref is None and frozen.stored_pdf is not None:
+        return frozen.stored_pdf
+    pdf = render_frozen(frozen, card_ref=card_ref, author=repo.user)
     if card_ref is None:
-        repo.store_period_pdf(code, period.label, pdf)
-        pdf = repo.period_pdf(code, period.label) or pdf
+        repo.store_period_pdf(code, label, pdf, frozen.options)
+        pdf = repo.period_pdf(code, label) or pdf
     return pdf

@@ -54,6 +54,7 @@ from fowdesk.domain.model import (
     Rag,
 )
 from fowdesk.domain.narrative import paragraphs_to_text
+from fowdesk.domain.periods import report_as_at
 from fowdesk.domain.rag import card_rag, milestone_rag
 from fowdesk.domain.summary import summarise
 from fowdesk.errors import FowdeskError, InvalidInput
@@ -119,11 +120,6 @@ class SheetRows:
     rows: list[list[Any]]
 
 
-def _as_at(programme: Programme) -> date:
-    period = programme.current_period
-    return period.as_at if period else date.today()
-
-
 def cards_for_lead(programme: Programme, lead: str | None) -> list[Card]:
     """The cards a lead owns ("EDT/SSM" belongs to both), or all of them."""
     if not lead:
@@ -148,7 +144,7 @@ def resolve_lead(programme: Programme, lead: str | None) -> str | None:
 def recommendation_rows(
     programme: Programme, cards: Sequence[Card], previous_rags: dict[str, str]
 ) -> list[list[Any]]:
-    as_at = _as_at(programme)
+    as_at = report_as_at(programme)
     label = programme.current_period.label if programme.current_period else ""
     rows = []
     for card in cards:
@@ -197,7 +193,7 @@ def milestone_values(milestone: Milestone, ref: str, as_at: date) -> dict[str, A
 
 
 def milestone_rows(programme: Programme, cards: Sequence[Card]) -> list[list[Any]]:
-    as_at = _as_at(programme)
+    as_at = report_as_at(programme)
     rows = []
     for card in cards:
         for milestone in card.milestones:
@@ -561,7 +557,7 @@ def _summary(
     exported_at: datetime,
 ) -> None:
     """The Summary, laid out as a list of rows and streamed once it is complete."""
-    as_at = _as_at(programme)
+    as_at = report_as_at(programme)
     period = programme.current_period
     for letter, column in zip("ABCDEF", OVERDUE_COLUMNS, strict=True):
         ws.column_dimensions[letter].width = column.width
@@ -745,7 +741,7 @@ def build_workbook(
 
 
 def default_return_name(programme: Programme, lead: str | None) -> str:
-    as_at = _as_at(programme)
+    as_at = report_as_at(programme)
     suffix = f" {lead}" if lead else ""
     name = f"{programme.code} return {as_at:%Y-%m-%d}{suffix}.xlsx"
     return re.sub(r'[\\/:*?"<>|]', "-", name)

@@ -40,8 +40,10 @@ from fowdesk.domain.model import (
     new_uuid,
 )
 from fowdesk.domain.narrative import paragraphs_to_text
+from fowdesk.domain.periods import new_period_problem
+from fowdesk.domain.publishing import PublishedReport, ReportOptions
 from fowdesk.domain.snapshot import programme_from_dict, programme_to_dict
-from fowdesk.errors import InvalidInput, NotFound, StaleEdit
+from fowdesk.errors import InvalidInput, NotFound, PeriodPublished, StaleEdit
 from fowdesk.storage import backups, database
 from fowdesk.storage.schema import MIGRATIONS
 
@@ -328,7 +330,7 @@ class Repository:
 
     def _periods(self, programme_id: int) -> list[Period]:
         rows = self.db.execute(
-            "SELECT label, as_at, meeting, published, published_at FROM periods"
+            "SELECT label, as_at, meeting, published, published_at, seeded FROM periods"
             " WHERE programme_id = ? ORDER BY as_at, id",
             [programme_id],
         ).fetchall()
@@ -339,6 +341,7 @@ class Repository:
                 r[2],
                 bool(r[3]),
                 datetime.fromisoformat(r[4]) if r[4] else None,
+                seeded=bool(r[5]),
             )
             for r in rows
         ]
@@ -529,7 +532,9 @@ class Repository:
             # Periods the source marks published are frozen as they now stand.
             for period in programme.periods:
                 if period.published:
-                    self.publish_period(programme.code, period.label, at=period.published_at)
+                    self.publish_period(
+                        programme.code, period.label, at=period.published_at, seeded=period.seeded
+                    )
 
     def _theme_id(self, programme_id: int, theme: str | None) -> int | None:
         if not theme:
@@ -547,6 +552,21 @@ class Repository:
         ).fetchone()
         if row is None:
             raise NotFound(f"no reporting period {label!r}")
+        return int(row[0])
+
+    def _open_period_id(self, programme_id: int, label: str) -> int:
+        """The period a narrative is written into; a published one is closed."""
+        row = self.db.execute(
+            "SELECT id, published FROM periods WHERE programme_id = ? AND label = ?",
+            [programme_id, label],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no reporting period {label!r}")
+        if row[1]:
+            raise PeriodPublished(
+                f"{label} is published, so its progress cannot change; start the next "
+                "reporting period to record new progress"
+            )
         return int(row[0])
 
     def _insert_card(self, programme_id: int, card: Card, now: datetime, *, audit: bool) -> None:
@@ -580,7 +600,7 @@ class Repository:
                 " VALUES (?, ?, ?, ?)",
                 [
                     card.uuid,
-                    self._period_id(programme_id, label),
+                    self._open_period_id(programme_id, label),
                     _paragraphs_to_json(paragraphs),
                     now.isoformat(),
                 ],
@@ -766,7 +786,12 @@ class Repository:
         paragraphs: Sequence[Paragraph],
         expected_version: int | None,
     ) -> Card:
-        """Replace the card's narrative for one period (the card's version moves on)."""
+        """Replace the card's narrative for one period (the card's version moves on).
+
+        Raises ``PeriodPublished`` for a published period: what was reported
+        to committee is closed, new progress belongs to the next period.
+        Raises ``StaleEdit`` if the card moved on since ``expected_version``.
+        """
         with self.transaction():
             current = self._check_version("cards", card_uuid, expected_version)
             period_id = self._period_id(current["programme_id"], period_label)
@@ -778,6 +803,7 @@ class Repository:
             new = list(paragraphs)
             if old == new:
                 return self.card(card_uuid)
+            self._open_period_id(current["programme_id"], period_label)
             now = _now()
             self.db.execute(
                 "INSERT INTO progress (card_uuid, period_id, paragraphs, updated_at)"
@@ -1116,23 +1142,17 @@ class Repository:
     # ------------------------------------------------------------------ periods
 
     def new_period(self, code: str | None, label: str, as_at: date, meeting: str = "") -> Period:
-        """Start a reporting period: cards carry on as they stand, narratives start empty."""
+        """Start a reporting period: cards carry on as they stand, narratives start empty.
+
+        Raises ``InvalidInput`` for a blank or duplicate label, or an as-at
+        date not after the latest period's (the rule the Start dialog checks).
+        """
         programme_id, canonical = self._programme_id(code)
-        label = label.strip()
-        if not label:
-            raise InvalidInput("a reporting period needs a label, e.g. 'March 2020'")
+        label = " ".join(label.split())
         with self.transaction():
-            if self.db.execute(
-                "SELECT 1 FROM periods WHERE programme_id = ? AND label = ?",
-                [programme_id, label],
-            ).fetchone():
-                raise InvalidInput(f"period {label!r} already exists")
-            latest = self.db.execute(
-                "SELECT MAX(as_at) FROM periods WHERE programme_id = ?", [programme_id]
-            ).fetchone()[0]
-            if latest and as_at.isoformat() <= latest:
-                after = date.fromisoformat(latest)
-                raise InvalidInput(f"the new period's as-at date must be after {after:%d/%m/%Y}")
+            problem = new_period_problem(self._periods(programme_id), label, as_at)
+            if problem:
+                raise InvalidInput(problem)
             now = _now()
             self.db.execute(
                 "INSERT INTO periods (programme_id, label, as_at, meeting, published, created_at)"
@@ -1144,30 +1164,96 @@ class Repository:
             )
         return Period(label, as_at, meeting)
 
-    def publish_period(self, code: str | None, label: str, *, at: datetime | None = None) -> None:
-        """Freeze the period's report as sent to committee (its snapshot never changes)."""
+    def _period_row(self, programme_id: int, canonical: str, label: str) -> tuple[int, bool, str]:
+        """(id, published, meeting) of a period, or ``NotFound``."""
+        row = self.db.execute(
+            "SELECT id, published, meeting FROM periods WHERE programme_id = ? AND label = ?",
+            [programme_id, label],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no reporting period {label!r} in {canonical}")
+        return int(row[0]), bool(row[1]), str(row[2])
+
+    def publication_draft(
+        self, code: str | None, label: str, *, at: datetime, meeting: str | None = None
+    ) -> dict[str, Any]:
+        """The snapshot publishing ``label`` at ``at`` would freeze, with nothing written.
+
+        The report is rendered from this before :meth:`publish_period` stores
+        it; ``meeting`` replaces the period's meeting line, as publishing will.
+        """
+        return self._draft(code, label, at, meeting, seeded=False)
+
+    def _draft(
+        self, code: str | None, label: str, at: datetime, meeting: str | None, *, seeded: bool
+    ) -> dict[str, Any]:
         programme_id, canonical = self._programme_id(code)
+        _, published, _ = self._period_row(programme_id, canonical, label)
+        if published:
+            raise InvalidInput(f"period {label!r} is already published")
+        snapshot = self.snapshot_as_of_period(canonical, label)
+        for p in snapshot["periods"]:
+            if p["label"] == label:
+                p["published"] = True
+                p["published_at"] = at.isoformat()
+                p["seeded"] = seeded
+                if meeting is not None:
+                    p["meeting"] = meeting
+        return snapshot
+
+    def publish_period(
+        self,
+        code: str | None,
+        label: str,
+        *,
+        at: datetime | None = None,
+        meeting: str | None = None,
+        report: PublishedReport | None = None,
+        seeded: bool = False,
+    ) -> None:
+        """Freeze the period's report as sent to committee (its snapshot never changes).
+
+        ``meeting`` sets the period's meeting line first. ``report`` is the
+        report rendered from :meth:`publication_draft` (it carries that
+        draft's time and meeting line): its bytes and options are stored with
+        the snapshot, and it is refused (``StaleEdit``) if the programme
+        changed since the draft, so the stored bytes always show the frozen data. Without it
+        (the seed) the report is rendered on its first print, with no options.
+        ``seeded`` marks a period the shipped seed came published with.
+        Raises ``NotFound`` for an unknown period, ``InvalidInput`` if it is
+        already published.
+        """
+        programme_id, canonical = self._programme_id(code)
+        if report is not None:
+            at, meeting = report.published_at, report.meeting
+        when = at or _now()
         with self.transaction():
-            row = self.db.execute(
-                "SELECT id, published FROM periods WHERE programme_id = ? AND label = ?",
-                [programme_id, label],
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"no reporting period {label!r} in {canonical}")
-            if row[1]:
+            period_id, published, old_meeting = self._period_row(programme_id, canonical, label)
+            if published:
                 raise InvalidInput(f"period {label!r} is already published")
-            snapshot = self.snapshot_as_of_period(canonical, label)
-            when = at or _now()
-            snapshot_periods = snapshot["periods"]
-            for p in snapshot_periods:
-                if p["label"] == label:
-                    p["published"] = True
-                    p["published_at"] = when.isoformat()
+            snapshot = self._draft(canonical, label, when, meeting, seeded=seeded)
+            if report is not None and report.snapshot != snapshot:
+                raise StaleEdit(
+                    f"{canonical} changed while the {label} report was being prepared; "
+                    "publish again"
+                )
+            now = _now()
+            if meeting is not None and meeting != old_meeting:
+                self.db.execute("UPDATE periods SET meeting = ? WHERE id = ?", [meeting, period_id])
+                self._audit("periods", canonical, f"meeting ({label})", old_meeting, meeting, now)
             self.db.execute(
-                "UPDATE periods SET published = 1, published_at = ?, snapshot = ? WHERE id = ?",
-                [when.isoformat(), _json(snapshot), row[0]],
+                "UPDATE periods SET published = 1, published_at = ?, snapshot = ?, seeded = ?,"
+                " pdf = ?, report_options = ? WHERE id = ?",
+                [
+                    when.isoformat(),
+                    _json(snapshot),
+                    int(seeded),
+                    report.pdf if report else None,
+                    _json(report.options.to_dict()) if report else None,
+                    period_id,
+                ],
             )
-            self._audit("periods", canonical, f"published ({label})", "false", "true", _now())
+            self._audit("periods", canonical, f"published ({label})", "false", "true", now)
 
     def snapshot_as_of_period(self, code: str | None, label: str) -> dict[str, Any]:
         """The programme as it stands, cut to ``label`` as its latest period."""
@@ -1209,14 +1295,42 @@ class Repository:
         ).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
-    def store_period_pdf(self, code: str | None, label: str, pdf: bytes) -> None:
-        """Keep the first print of a published period; later prints give these bytes back."""
+    def period_report_options(self, code: str | None, label: str) -> ReportOptions | None:
+        """The options a published period's report was printed with; None if it is open.
+
+        A period published by the seed (or before options were stored, and
+        not printed since) has the defaults: no appendix label, the changes
+        section included. One printed before options were stored has
+        options that are not known (``known=False``): its bytes stand as they are.
+        """
+        programme_id, canonical = self._programme_id(code)
+        row = self.db.execute(
+            "SELECT published, report_options, pdf IS NOT NULL FROM periods"
+            " WHERE programme_id = ? AND label = ?",
+            [programme_id, label],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no reporting period {label!r} in {canonical}")
+        if not row[0]:
+            return None
+        if row[1] is None and row[2]:
+            return ReportOptions(known=False)  # printed before options were kept
+        return ReportOptions.from_dict(json.loads(row[1]) if row[1] else None)
+
+    def store_period_pdf(
+        self, code: str | None, label: str, pdf: bytes, options: ReportOptions | None = None
+    ) -> None:
+        """Keep the report of a published period that had none (the seed's, an older file's).
+
+        Only the first is kept: later prints give these bytes back.
+        """
         programme_id, _ = self._programme_id(code)
+        settled = _json((options or ReportOptions()).to_dict())
         with self.transaction():
             self.db.execute(
-                "UPDATE periods SET pdf = ? WHERE programme_id = ? AND label = ? AND published = 1"
-                " AND pdf IS NULL",
-                [pdf, programme_id, label],
+                "UPDATE periods SET pdf = ?, report_options = COALESCE(report_options, ?)"
+                " WHERE programme_id = ? AND label = ? AND published = 1 AND pdf IS NULL",
+                [pdf, settled, programme_id, label],
             )
 
     def changes_since_last_report(self, code: str | None) -> list[Change]:

@@ -179,8 +179,38 @@ def _migration_2_search_and_exports(db: sqlite_utils.Database) -> None:
     # an empty index on open (see Repository.ensure_search_index).
 
 
+def _migration_3_published_reports(db: sqlite_utils.Database) -> None:
+    """What a published report was printed with, and whether the seed published it.
+
+    ``report_options`` (JSON: appendix, changes section) is stored with the
+    report's bytes when a period is published; NULL for a period published
+    before this (its report is rendered once with no options). ``seeded``
+    marks the period the shipped seed came published with, whose
+    ``published_at`` is only when the file was created. Files from before
+    this are judged by how the seed published: within a second or two of
+    inserting the period, with no "new period" in the audit trail (a period an
+    officer started always has one).
+    """
+    db.execute("ALTER TABLE periods ADD COLUMN report_options TEXT")
+    db.execute("ALTER TABLE periods ADD COLUMN seeded INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """UPDATE periods SET seeded = 1
+           WHERE published = 1 AND published_at IS NOT NULL
+             AND abs(julianday(published_at) - julianday(created_at)) * 86400 < 2
+             AND NOT EXISTS (
+                 SELECT 1 FROM audit
+                 WHERE audit.field = '(new period)'
+                   AND audit.row_uuid = (
+                       SELECT code FROM programmes WHERE id = periods.programme_id)
+                   AND substr(audit.new, 1, length(periods.label) + 7)
+                       = periods.label || ' as at '
+             )"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_core,
     _migration_2_search_and_exports,
+    _migration_3_published_reports,
 ]
 LATEST_VERSION = len(MIGRATIONS)

@@ -120,7 +120,9 @@ def programme_from_seed(data: Any, name: str) -> Programme:
             as_at = date.fromisoformat(p["as_at"])
         except ValueError:
             raise check.fail(f"{where}.as_at", "expected a date as YYYY-MM-DD") from None
-        periods.append(Period(p["label"], as_at, p.get("meeting", ""), p.get("published", False)))
+        published = p.get("published", False)
+        # A period the seed ships published was never published by an officer.
+        periods.append(Period(p["label"], as_at, p.get("meeting", ""), published, seeded=published))
     if not periods:
         raise check.fail("periods", "at least one period is needed")
     as_at = periods[-1].as_at

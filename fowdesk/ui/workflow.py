@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QFileDialog
 from fowdesk import paths
 from fowdesk.errors import FowdeskError
 from fowdesk.exports import pdf_report, xlsx_return
+from fowdesk.exports.publishing import publish_report
 from fowdesk.exports.xlsx_import import ChangeSet, apply_change_set, read_return
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import prompts
@@ -336,7 +337,7 @@ class Workflow(QObject):
         code, label = programme.code, period.label
         self.run(
             f"Publishing {label}…",
-            lambda repo, progress: repo.publish_period(code, label),
+            lambda repo, progress: publish_report(repo, code, label),
             lambda _result: self._published(label),
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,31 @@ def opener(qtbot: Any, seeded_path: Path, settings: Settings) -> Iterator[Window
 
 @pytest.fixture
 def window(opener: WindowOpener) -> MainWindow:
+    return opener.open()
+
+
+def start_march(path: Path) -> None:
+    """Start March 2020 with each card's February narrative carried over to edit on.
+
+    The seed's February 2020 is published, so its narrative is closed: an
+    officer records new progress in the next period.
+    """
+    repo = Repository.open(path, user="officer", source="cli")
+    try:
+        repo.new_period("FOW", "March 2020", date(2020, 3, 31))
+        for card in repo.load_programme("FOW").cards:
+            if card.progress_for("February 2020"):
+                repo.set_progress(
+                    card.uuid, "March 2020", card.progress_for("February 2020"), card.version
+                )
+    finally:
+        repo.close()
+
+
+@pytest.fixture
+def march_window(opener: WindowOpener, seeded_path: Path) -> MainWindow:
+    """The window on the seed with March 2020 started (see :func:`start_march`)."""
+    start_march(seeded_path)
     return opener.open()
 
 

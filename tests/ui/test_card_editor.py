@@ -58,8 +58,8 @@ def click_cell(qtbot, view, row: int, column: int, double: bool = False) -> None
 # ---------------------------------------------------------------------- narrative and fields
 
 
-def test_typed_narrative_is_saved_and_survives_reopening(opener, qtbot) -> None:
-    window = opener.open()
+def test_typed_narrative_is_saved_and_survives_reopening(march_window, opener, qtbot) -> None:
+    window = march_window
     open_card(window, "3", tab=1)
     edit = window.editor.progress_edit
     edit.setFocus()
@@ -72,7 +72,7 @@ def test_typed_narrative_is_saved_and_survives_reopening(opener, qtbot) -> None:
 
     window = opener.reopen()
     open_card(window, "3", tab=1)
-    progress = card_in_file(opener.repo, "3").progress_for("February 2020")
+    progress = card_in_file(opener.repo, "3").progress_for("March 2020")
     assert progress[-1].text == "Skills board approved the pilot schools list"
     assert progress[-1].bulleted
     assert len(progress) == 4
@@ -80,8 +80,9 @@ def test_typed_narrative_is_saved_and_survives_reopening(opener, qtbot) -> None:
 
 
 def test_enter_on_a_bullet_starts_the_next_and_on_an_empty_one_ends_the_list(
-    window: MainWindow, opener, qtbot
+    march_window: MainWindow, opener, qtbot
 ) -> None:
+    window = march_window
     open_card(window, "2", tab=1)
     edit = window.editor.progress_edit
     edit.setFocus()
@@ -92,14 +93,15 @@ def test_enter_on_a_bullet_starts_the_next_and_on_an_empty_one_ends_the_list(
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     qtbot.keyClicks(edit, "A closing remark.")
     window.editor.flush()
-    paragraphs = card_in_file(opener.repo, "2").progress_for("February 2020")
+    paragraphs = card_in_file(opener.repo, "2").progress_for("March 2020")
     assert [(p.text, p.bulleted) for p in paragraphs[-2:]] == [
         ("Second point", True),
         ("A closing remark.", False),
     ]
 
 
-def test_leaving_the_narrative_saves_it_at_once(window: MainWindow, opener, qtbot) -> None:
+def test_leaving_the_narrative_saves_it_at_once(march_window: MainWindow, opener, qtbot) -> None:
+    window = march_window
     open_card(window, "7", tab=1)
     edit = window.editor.progress_edit
     edit.setFocus()
@@ -107,7 +109,7 @@ def test_leaving_the_narrative_saves_it_at_once(window: MainWindow, opener, qtbo
     qtbot.keyClicks(edit, " Extra words.")
     window.card_view.setFocus()  # focus leaves the text box
     assert not window.editor.has_unsaved_changes()
-    text = card_in_file(opener.repo, "7").progress_for("February 2020")[-1].text
+    text = card_in_file(opener.repo, "7").progress_for("March 2020")[-1].text
     assert text.endswith("Extra words.")
 
 

@@ -67,7 +67,8 @@ def test_clearing_the_search_shows_every_card_again(window: MainWindow, qtbot) -
     assert window.visible_refs() == ALL_FOW
 
 
-def test_search_finds_a_narrative_as_soon_as_it_is_saved(window: MainWindow, qtbot) -> None:
+def test_search_finds_a_narrative_as_soon_as_it_is_saved(march_window: MainWindow, qtbot) -> None:
+    window = march_window
     window.show_ref("9")
     editor = window.editor
     editor.tabs.setCurrentIndex(1)

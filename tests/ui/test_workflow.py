@@ -366,7 +366,9 @@ def test_restore_brings_back_a_backup(desk: Desk, qtbot: Any) -> None:
         new_window.repo.close()
 
 
-def test_an_officers_whole_cycle(desk: Desk, tmp_path: Path, qtbot: Any) -> None:
+def test_an_officers_whole_cycle(
+    desk: Desk, tmp_path: Path, qtbot: Any, messages: list[tuple[str, str, str]]
+) -> None:
     """Open → new period → edit rec 2 → export → PMO edits → import → publish → PDF."""
 
     def new_period(dialog: QDialog) -> bool:
@@ -404,24 +406,43 @@ def test_an_officers_whole_cycle(desk: Desk, tmp_path: Path, qtbot: Any) -> None
     desk.wait_idle()
     assert str(repo.load_programme("FOW").card("3").status) == "On hold"  # type: ignore[union-attr]
 
+    def appendix(number: str) -> Callable[[QDialog], bool]:
+        def answer(dialog: QDialog) -> bool:
+            assert isinstance(dialog, PdfOptionsDialog)
+            dialog.appendix_edit.setText(number)
+            return True
+
+        return answer
+
+    # A draft before publishing is labelled as asked and freezes nothing.
+    draft = tmp_path / "March draft.pdf"
+    desk.save_as = draft
+    desk.dialog_answers.append(appendix("9"))
+    desk.trigger(desk.workflow.export_pdf_action)
+    assert "Appendix 9" in pdf_text(draft)
+    assert repo.period_pdf("FOW", "March 2020") is None
+
     desk.trigger(desk.workflow.publish_action)
     pdf = tmp_path / "March report.pdf"
     desk.save_as = pdf
-
-    def appendix_one(dialog: QDialog) -> bool:
-        assert isinstance(dialog, PdfOptionsDialog)
-        dialog.appendix_edit.setText("1")
-        return True
-
-    desk.dialog_answers.append(appendix_one)
+    desk.dialog_answers.append(appendix(""))
     desk.trigger(desk.workflow.export_pdf_action)
+    assert pdf.read_bytes() == repo.period_pdf("FOW", "March 2020")  # the published bytes
     text = pdf_text(pdf)
     assert "RSA exemption cleared by procurement board" in text
-    assert "Appendix 1" in text
+    assert "Appendix 9" not in text
     assert "Scrutiny Inquiry Panel, 9 April 2020" in text
     changes = text[text.index("Changes since the last report") :]
     assert first.description[:40] in changes  # the completed milestone is listed
     assert "On hold" in changes
+
+    # The published report cannot change: another appendix number is refused.
+    refused = tmp_path / "March other.pdf"
+    desk.save_as = refused
+    desk.dialog_answers.append(appendix("1"))
+    desk.trigger(desk.workflow.export_pdf_action)
+    assert not refused.exists()
+    assert "a published report cannot change" in messages[-1][2]
 
 
 def test_xlsx_default_name_is_offered(desk: Desk) -> None:
