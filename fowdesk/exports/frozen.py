@@ -74,6 +74,23 @@ def changes_for_snapshot(
     return changes_between(before, frozen) if before else None
 
 
+def published_options(
+    repo: PublishedReportSource, code: str, label: str, requested: ReportOptions | None = None
+) -> ReportOptions:
+    """The options ``label`` was published with, if ``requested`` agrees with them.
+
+    Raises ``NotFound`` for a period that is not published and
+    ``PublishedReportCannotChange`` for explicitly given options that differ.
+    """
+    stored = repo.period_report_options(code, label)
+    if stored is None:
+        raise NotFound(f"period {label!r} of {code} has not been published")
+    refusal = reprint_refusal(label, stored, requested or ReportOptions())
+    if refusal:
+        raise PublishedReportCannotChange(refusal)
+    return stored
+
+
 def frozen_report(
     repo: PublishedReportSource,
     code: str | None,
@@ -88,13 +105,10 @@ def frozen_report(
     section, naming what was published.
     """
     canonical = repo.programme_code(code)
-    stored = repo.period_report_options(canonical, label)
+    stored = published_options(repo, canonical, label, requested)
     snapshot = repo.period_snapshot(canonical, label)
-    if stored is None or snapshot is None:
-        raise NotFound(f"period {label!r} of {canonical} has not been published")
-    refusal = reprint_refusal(label, stored, requested or ReportOptions())
-    if refusal:
-        raise PublishedReportCannotChange(refusal)
+    if snapshot is None:
+        raise NotFound(f"period {label!r} of {canonical} has no frozen snapshot")
     frozen = repo.published_programme(canonical, label)
     assert frozen is not None
     period = frozen.period(label)

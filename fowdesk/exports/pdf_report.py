@@ -62,7 +62,7 @@ from fowdesk.domain.summary import MilestoneDue, summarise
 from fowdesk.domain.textdiff import sentence_changes
 from fowdesk.errors import InvalidInput, NotFound
 from fowdesk.exports.files import write_bytes_atomically
-from fowdesk.exports.frozen import FrozenReport, frozen_report
+from fowdesk.exports.frozen import FrozenReport, frozen_report, published_options
 from fowdesk.exports.pdf_pages import (
     GREY,
     Bookmark,
@@ -880,9 +880,11 @@ def render_frozen(frozen: FrozenReport, *, card_ref: str | None = None, author: 
 def _published_pdf(
     repo, code: str, label: str, requested: ReportOptions, card_ref: str | None
 ) -> bytes:
+    published_options(repo, code, label, requested)  # refuses other options first
+    stored = repo.period_pdf(code, label) if card_ref is None else None
+    if stored is not None:
+        return stored
     frozen = frozen_report(repo, code, label, requested)
-    if card_ref is None and frozen.stored_pdf is not None:
-        return frozen.stored_pdf
     pdf = render_frozen(frozen, card_ref=card_ref, author=repo.user)
     if card_ref is None:
         repo.store_period_pdf(code, label, pdf, frozen.options)
