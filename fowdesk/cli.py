@@ -1,7 +1,12 @@
 """The command line: the same operations as the window, scriptable.
 
 Exit 0 on success; 1 on a data or input error, with one line
-``fowdesk: error: …`` on stderr and no traceback; 2 on wrong usage.
+``fowdesk: error: …`` on stderr and no traceback; 2 on wrong usage. Faults
+of the machine (a full disk, a read-only file, a lock held by another
+program) are input errors too: "unexpected" is kept for bugs, whose
+traceback goes to the log (:mod:`fowdesk.logs`). A wait for another
+program's lock says so on a terminal after a second and gives up at the
+limit (``$FOWDESK_LOCK_TIMEOUT`` seconds, 30 by default).
 """
 
 from __future__ import annotations
@@ -9,20 +14,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
-import traceback
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, cast
 
-from fowdesk import __version__, paths
+from fowdesk import __version__, logs, paths
 from fowdesk.domain.dates import date_problem, parse_uk_date
 from fowdesk.domain.periods import as_at_for_label, propose_next_period, report_as_at
 from fowdesk.domain.publishing import ReportOptions, publish_warnings
 from fowdesk.domain.quality import quality_notes
-from fowdesk.errors import FowdeskError, InvalidInput, NotFound
+from fowdesk.errors import FowdeskError, InvalidInput, NotFound, describe_os_error, shown
 from fowdesk.exports.files import write_atomically
+from fowdesk.storage import database
 from fowdesk.storage.backups import restore_backup
 from fowdesk.storage.repository import Repository
 
@@ -153,7 +159,25 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace) -> Repository:
-    return Repository.open(_db_path(args), user=args.user, source="cli")
+    repo = Repository.open(_db_path(args), user=args.user, source="cli")
+    args.opened.append(repo)
+    if repo.recovery is not None:
+        _say_recovered(repo.path, repo.recovery)
+    return repo
+
+
+def _recovered_line(path: Path, recovery: database.Recovery) -> str:
+    kept = shown(recovery.copies[0].parent)
+    return f"{shown(path)}: {recovery.describe()}; the file and its journal as found are in {kept}"
+
+
+def _say_recovered(path: Path, recovery: database.Recovery) -> None:
+    _say(_recovered_line(path, recovery))
+
+
+def _say(line: str) -> None:
+    """A note on stderr (stdout may be data, as with ``export json -o -``)."""
+    print(shown(f"fowdesk: {line}"), file=sys.stderr)
 
 
 def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
@@ -163,11 +187,14 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         repo.close()
     what = ", ".join(p.code for p in programmes) or "no programmes"
-    print(f"created {args.path} ({what})", file=out)
+    print(f"created {shown(args.path)} ({what})", file=out)
     return 0
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    if args.output not in (None, "-"):
+        # Refused before any work: an export never replaces a database.
+        database.refuse_overwriting_a_database(Path(args.output))
     repo = _open(args)
     try:
         if args.kind == "json":
@@ -176,7 +203,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
                 out.write(text)
             else:
                 write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"))
-                print(f"wrote {args.output}", file=out)
+                print(f"wrote {shown(args.output)}", file=out)
             return 0
         if args.kind == "xlsx":
             from fowdesk.exports.xlsx_return import export_return
@@ -194,7 +221,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
                 card_ref=args.card,
                 include_changes=args.changes,
             )
-        print(f"wrote {written}", file=out)
+        print(f"wrote {shown(written)}", file=out)
         return 0
     finally:
         repo.close()
@@ -303,7 +330,10 @@ def cmd_changes(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     repo = _open(args)
     try:
-        print(f"{repo.path}: integrity ok (schema {repo.schema_version()})", file=out)
+        print(f"{shown(repo.path)}: integrity ok (schema {repo.schema_version()})", file=out)
+        recovered = repo.recovery or latest_recovery(repo.backups_dir)
+        if recovered is not None:
+            print(_recovered_line(repo.path, recovered), file=out)
         total = 0
         for header in repo.programmes():
             programme = repo.load_programme(header.code)
@@ -330,14 +360,17 @@ def cmd_backup(args: argparse.Namespace, out: TextIO) -> int:
         written = repo.backup(args.output)
     finally:
         repo.close()
-    print(f"backed up to {written}", file=out)
+    print(f"backed up to {shown(written)}", file=out)
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
-    safety = restore_backup(args.backup, _db_path(args))
-    kept = f" (the previous file was backed up to {safety})" if safety else ""
-    print(f"restored {args.backup} to {_db_path(args)}{kept}", file=out)
+    db_path = _db_path(args)
+    safety = restore_backup(
+        args.backup, db_path, on_recovered=lambda done: _say_recovered(db_path, done)
+    )
+    kept = f" (the previous file was backed up to {shown(safety)})" if safety else ""
+    print(f"restored {shown(args.backup)} to {shown(_db_path(args))}{kept}", file=out)
     return 0
 
 
@@ -353,37 +386,81 @@ COMMANDS = {
 }
 
 
-def _log_crash() -> Path | None:
-    try:
-        log_dir = paths.data_dir()
-        log_dir.mkdir(parents=True, exist_ok=True)
-        log = log_dir / "fowdesk-crash.log"
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now().isoformat()} fowdesk {__version__}\n")
-            handle.write(traceback.format_exc())
-        return log
-    except OSError:
-        return None
+def latest_recovery(backups_dir: Path) -> database.Recovery | None:
+    """The newest interrupted write rolled back on this file, from the copies it kept."""
+    found = sorted(backups_dir.glob(f"{database.INTERRUPTED_PREFIX}*-journal"), reverse=True)
+    for journal in found:
+        stamp = "-".join(journal.name[len(database.INTERRUPTED_PREFIX) :].split("-")[:2])
+        try:
+            at = datetime.strptime(stamp, "%Y%m%d-%H%M%S")
+        except ValueError:
+            continue
+        copy = journal.with_name(journal.name[: -len("-journal")])
+        return database.Recovery(at, (copy, journal))
+    return None
+
+
+def _log_crash(exc: BaseException) -> Path | None:
+    log = logs.setup_logging()
+    logs.logger.error("command line: unexpected error", exc_info=exc)
+    return log
+
+
+def _print_error(line: str) -> None:
+    print(shown(f"fowdesk: error: {line}"), file=sys.stderr)
+
+
+def _waiting_on_a_terminal() -> None:
+    if sys.stderr.isatty():
+        print("fowdesk: waiting for the database…", file=sys.stderr, flush=True)
+
+
+class _Printable:
+    """A text stream that prints names with undecodable bytes as '�' instead of failing."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(shown(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
+    out = cast(TextIO, _Printable(out or sys.stdout))
     parser = build_parser()
     args = parser.parse_args(argv)
     new_period = args.command == "period" and args.period_command == "new"
     if new_period and bool(args.label) == bool(args.next):
         parser.error("period new: give the new period's label or --next, not both")
+    args.opened = []
+    database.set_lock_wait_listener(_waiting_on_a_terminal)
+    logs.setup_logging()
+    try:
+        with logs.quiet_stderr():
+            return _run(args, out)
+    finally:
+        database.set_lock_wait_listener(None)
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         if args.command is None:
             from fowdesk.ui.app import run_window
 
             return run_window(_db_path(args), self_test=args.self_test, user=args.user)
-        return COMMANDS[args.command](args, out)
+        code = COMMANDS[args.command](args, out)
+        for repo in args.opened:
+            for line in repo.unrecorded:
+                _say(f"warning: {line}")
+        return code
     except FowdeskError as exc:
-        print(f"fowdesk: error: {exc}", file=sys.stderr)
+        _print_error(str(exc))
         return 1
     except KeyboardInterrupt:
-        print("fowdesk: error: interrupted", file=sys.stderr)
+        _print_error("interrupted")
         return 130
     except BrokenPipeError:
         # The reader went away (`fowdesk check | head`): nothing is wrong with the data.
@@ -392,11 +469,30 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except Exception as exc:  # a bug: one line for the user, the traceback in a log
-        log = _log_crash()
-        where = f"; details in {log}" if log else ""
-        print(f"fowdesk: error: unexpected {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+    except OSError as exc:
+        # The machine, not fowdesk: a full disk, a read-only folder, a name too long.
+        where = f"{shown(exc.filename)}: " if exc.filename else ""
+        _print_error(f"{where}{describe_os_error(exc)}")
         return 1
+    except MemoryError:
+        _print_error("out of memory; close other programs and try again")
+        return 1
+    except sqlite3.Error as exc:
+        error = database.translate_sqlite_error(exc, _db_path(args))
+        if isinstance(error, FowdeskError):
+            _print_error(str(error))
+            return 1
+        return _unexpected(exc)
+    except Exception as exc:
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    """A bug: one line for the user, the traceback in the log."""
+    log = _log_crash(exc)
+    where = f"; details in {shown(log)}" if log else ""
+    _print_error(f"unexpected {type(exc).__name__}: {exc}{where}")
+    return 1
 
 
 __all__ = ["InvalidInput", "main"]

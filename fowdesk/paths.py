@@ -69,6 +69,15 @@ def default_exports_dir() -> Path:
     return Path(platformdirs.user_documents_dir()) / "fowdesk exports"
 
 
+def log_dir() -> Path:
+    """The user's log folder (platformdirs), where tracebacks of bugs are written.
+
+    Always the user's own folder, even when portable: a log is about this
+    person's session, not about the shared data.
+    """
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
 def backups_dir_for(db_path: Path) -> Path:
     """Rotating backups sit in ``backups/`` beside the database they protect."""
     return db_path.resolve().parent / "backups"

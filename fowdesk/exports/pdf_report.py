@@ -887,6 +887,11 @@ def _published_pdf(
     frozen = frozen_report(repo, code, label, requested)
     pdf = render_frozen(frozen, card_ref=card_ref, author=repo.user)
     if card_ref is None:
-        repo.store_period_pdf(code, label, pdf, frozen.options)
+        # Keeping the bytes for later reprints is best-effort: a read-only or
+        # locked database still prints the report.
+        repo.try_write(
+            "the report for reprints",
+            lambda: repo.store_period_pdf(code, label, pdf, frozen.options),
+        )
         pdf = repo.period_pdf(code, label) or pdf
     return pdf

@@ -13,15 +13,15 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
-from fowdesk import __version__, paths
+from fowdesk import __version__, logs, partial_files, paths
 from fowdesk.domain.changes import Change, changes_between
 from fowdesk.domain.leads import format_leads, parse_leads
 from fowdesk.domain.model import (
@@ -43,9 +43,11 @@ from fowdesk.domain.narrative import paragraphs_to_text
 from fowdesk.domain.periods import new_period_problem
 from fowdesk.domain.publishing import PublishedReport, ReportOptions
 from fowdesk.domain.snapshot import programme_from_dict, programme_to_dict
-from fowdesk.errors import InvalidInput, NotFound, PeriodPublished, StaleEdit
+from fowdesk.errors import FowdeskError, InvalidInput, NotFound, PeriodPublished, StaleEdit, shown
 from fowdesk.storage import backups, database
 from fowdesk.storage.schema import MIGRATIONS
+
+T = TypeVar("T")
 
 #: Card fields an officer edits, and how each is stored and audited.
 CARD_FIELDS = (
@@ -62,6 +64,13 @@ CARD_FIELDS = (
 )
 #: Milestone fields edited directly; the target changes only through revise_target.
 MILESTONE_FIELDS = ("description", "status", "completed_on", "notes")
+
+
+def _reason_only(exc: Exception, path: Path) -> str:
+    """The error's line without the database's path in front (the caller names it)."""
+    text = str(exc)
+    prefix = f"{shown(path)}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 def default_user() -> str:
@@ -149,23 +158,52 @@ class Repository:
         self.author = author
         self._wrote = False
         self._closed = False
+        #: Set when opening rolled back a write that a power cut or kill interrupted.
+        self.recovery: database.Recovery | None = None
+        #: One line per best-effort write that failed (see :meth:`try_write`).
+        self.unrecorded: list[str] = []
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path | str, **kwargs: Any) -> Repository:
-        """Open an existing file (refusing one that is not a sound fowdesk file)."""
+    def open(
+        cls, path: Path | str, *, lock_timeout: float | None = None, **kwargs: Any
+    ) -> Repository:
+        """Open an existing file (refusing one that is not a sound fowdesk file).
+
+        A write that a power cut interrupted is rolled back first, with the
+        file and its journal kept in ``backups/`` (see :attr:`recovery`).
+        ``lock_timeout`` bounds every wait for another program's lock
+        (default: :func:`database.default_lock_timeout`); past it,
+        :class:`~fowdesk.errors.LockedDatabase` is raised.
+        """
         path = Path(path)
-        db = database.open_existing(path, MIGRATIONS, paths.backups_dir_for(path))
-        repo = cls(db, path, **kwargs)
-        repo.ensure_search_index()
+        backups_dir = paths.backups_dir_for(path)
+        if not database.is_open_in_this_process(path):
+            # At start, not for every worker's connection: sweep what a crash left.
+            partial_files.remove_stale([path.parent, backups_dir, paths.default_exports_dir()])
+        opened = database.open_database(path, MIGRATIONS, backups_dir, lock_timeout=lock_timeout)
+        repo = cls(opened.db, path, **kwargs)
+        repo.recovery = opened.recovery
+        try:
+            repo.ensure_search_index()
+        except BaseException:
+            repo.close()
+            raise
         return repo
 
     @classmethod
-    def create(cls, path: Path | str, *, seeded: bool = True, **kwargs: Any) -> Repository:
+    def create(
+        cls,
+        path: Path | str,
+        *,
+        seeded: bool = True,
+        lock_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Repository:
         """Create a new file; with ``seeded``, load the shipped seed programmes into it."""
         path = Path(path)
-        db = database.create_new(path, MIGRATIONS)
+        db = database.create_new(path, MIGRATIONS, lock_timeout=lock_timeout)
         repo = cls(db, path, **kwargs)
         if seeded:
             from fowdesk.storage.seed import load_seed_programmes
@@ -176,7 +214,7 @@ class Repository:
                         repo.insert_programme(programme, audit=False)
             except BaseException:
                 db.close()
-                path.unlink(missing_ok=True)
+                database.discard_new_file(path)
                 raise
         return repo
 
@@ -207,6 +245,29 @@ class Repository:
         """A write transaction (``BEGIN IMMEDIATE``); nested ones join it."""
         self._wrote = True
         return database.immediate(self.db)
+
+    def set_lock_timeout(self, seconds: float) -> None:
+        """Bound every later wait for another program's lock (the window keeps it short)."""
+        database.set_lock_timeout(self.db.conn, seconds)
+
+    def try_write(self, what: str, write: Callable[[], T]) -> T | None:
+        """Run a write whose failure must never undo finished work; None if it failed.
+
+        Recording an export (or the base a return was exported from) follows
+        a file that is already complete and in place: a read-only, locked or
+        full database must not turn that into a failure. The reason is kept
+        in :attr:`unrecorded` as one line (``could not record WHAT: …``) for
+        the command line or the window to show.
+        """
+        try:
+            return write()
+        except FowdeskError as exc:
+            reason = _reason_only(exc, getattr(self.db.conn, "path", self.path))
+        except Exception as exc:  # a bug, but the finished work still stands
+            logs.logger.error("could not record %s", what, exc_info=exc)
+            reason = f"unexpected {type(exc).__name__}: {exc} (details in the log)"
+        self.unrecorded.append(f"could not record {what}: {reason}")
+        return None
 
     @property
     def backups_dir(self) -> Path:
@@ -1368,12 +1429,17 @@ class Repository:
     # ------------------------------------------------------------------ exports
 
     def log_export(self, kind: str, code: str, period_label: str, filename: str) -> None:
-        with self.transaction():
-            self.db.execute(
-                "INSERT INTO export_log (at, who, kind, programme_code, period_label, filename)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [_now().isoformat(), self.user, kind, code, period_label, filename],
-            )
+        """Record an export; best-effort, since the file is already written (:meth:`try_write`)."""
+
+        def write() -> None:
+            with self.transaction():
+                self.db.execute(
+                    "INSERT INTO export_log (at, who, kind, programme_code, period_label, filename)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [_now().isoformat(), self.user, kind, code, period_label, shown(filename)],
+                )
+
+        self.try_write("the export in the database", write)
 
     def export_log(self, code: str | None = None) -> list[ExportRecord]:
         query = "SELECT at, who, kind, programme_code, period_label, filename FROM export_log"
