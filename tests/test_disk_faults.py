@@ -290,25 +290,44 @@ def test_a_read_only_folder_refuses_new_files_in_one_line(
     assert sorted(p.name for p in folder.iterdir()) == ["backups", "fowdesk.db"]
 
 
-def test_a_read_only_folder_with_an_interrupted_write_says_where_to_recover_it(
-    read_only_folder: Path,
+@pytest.mark.parametrize(
+    ("read_only", "expected"),
+    [
+        (["backups"], "fowdesk keeps a copy in"),
+        (["."], "must be rolled back, but its folder"),
+        (["backups", "."], "fowdesk keeps a copy in"),
+    ],
+)
+def test_an_interrupted_write_that_cannot_be_recovered_here_says_why(
+    read_only_folder: Path, read_only: list[str], expected: str
 ) -> None:
-    """SQLite cannot roll back a journal it cannot delete: one line, nothing touched."""
+    """A power cut, then a read-only folder: one line, the file and its journal untouched."""
     journal = read_only_folder.with_name("fowdesk.db-journal")
     folder = read_only_folder.parent
     folder.chmod(0o755)
+    db = ["--db", str(read_only_folder)]
+    assert fowdesk(*db, "period", "new", "Spring", "--as-at", "31/03/2020").returncode == 0
     kill = [sys.executable, str(Path(__file__).with_name("sigkill.py")), "statement"]
-    period = ["period", "new", "Spring", "--as-at", "31/03/2020"]
-    killed = subprocess.run([*kill, "INSERT", "2", "--", "--db", str(read_only_folder), *period])
+    killed = subprocess.run(
+        [*kill, "INSERT INTO audit", "1", "--", *db, "period", "publish", "Spring"]
+    )
     assert killed.returncode == -9 and journal.exists()
-    (folder / "backups").chmod(0o555)
-    folder.chmod(0o555)
+    before = journal.read_bytes(), read_only_folder.read_bytes()
+    for name in read_only:
+        (folder / name).chmod(0o555)
     try:
-        result = fowdesk("--db", str(read_only_folder), "check", unprivileged=True)
+        result = fowdesk(*db, "check", unprivileged=True)
     finally:
         (folder / "backups").chmod(0o755)
-    assert_one_line(result, "a write to it was interrupted", "cannot be written")
-    assert journal.exists()
+    assert_one_line(result, "a write to it was interrupted", expected)
+    if "backups" in read_only:  # no copy could be kept, so nothing was touched
+        assert (journal.read_bytes(), read_only_folder.read_bytes()) == before
+    # Where it can be written, the next start recovers it: Spring is not published.
+    folder.chmod(0o755)
+    assert fowdesk(*db, "check").returncode == 0
+    assert not journal.exists()
+    periods = {p["label"]: p for p in data_of(read_only_folder)[0]["periods"]}
+    assert periods["Spring"]["published"] is False
 
 
 # -------------------------------------------------------------------- long names

@@ -339,18 +339,29 @@ def _recover_interrupted_write(
 ) -> Recovery | None:
     """Keep a copy of a file left mid-write, then let SQLite roll the write back.
 
-    Called only when no connection of this process has the file open (the
-    copy opens and closes plain file handles on it).
+    Called only when no connection of this process has the file open: the
+    copy is made first, with plain file handles, whose closing would drop
+    the locks of any connection of ours. SQLite then decides whether the
+    journal is hot (another program may be writing); if it is not, the copy
+    goes again and nothing is said.
     """
     journal = path.with_name(path.name + "-journal")
     try:
         found = journal.stat()
+        with journal.open("rb") as handle:
+            first = handle.read(1)
     except OSError:
         return None
-    if found.st_size == 0:
+    if first in (b"", b"\0"):
+        # SQLite's rule: an empty journal, or one whose header is still zero, is not hot.
         return None
     at = datetime.fromtimestamp(found.st_mtime)
-    copies = _copy_pair(path, journal, backup_dir, at)
+    copies: tuple[Path, Path] | None = None
+    copy_failed: FowdeskError | None = None
+    try:
+        copies = _copy_pair(path, journal, backup_dir, at)
+    except FowdeskError as exc:
+        copy_failed = exc
     try:
         hot = _journal_is_hot(path, lock_timeout)
     except BaseException:
@@ -360,12 +371,14 @@ def _recover_interrupted_write(
         # Another program is writing: its journal is live, not left behind.
         _remove_pair(copies)
         return None
+    if copy_failed is not None or copies is None:
+        raise copy_failed or FowdeskError(f"{shown(path)}: cannot keep a copy before recovering")
     conn = _connect(path, "rw", lock_timeout)
     try:
         # The first read takes a shared lock, which is when SQLite rolls back.
         _with_visible_wait(conn, lambda: conn.execute("PRAGMA schema_version").fetchone())
     except sqlite3.Error as exc:
-        if exc.sqlite_errorcode == sqlite3.SQLITE_READONLY_ROLLBACK:
+        if _cannot_write_here(exc):
             raise FowdeskError(
                 f"{shown(path)}: a write to it was interrupted and must be rolled back, but "
                 f"{_unwritable_reason(path)}; open it once where it can be written (a copy of "
@@ -375,6 +388,15 @@ def _recover_interrupted_write(
     finally:
         conn.close()
     return Recovery(at, copies)
+
+
+def _cannot_write_here(exc: sqlite3.Error) -> bool:
+    """The rollback failed because the file or its folder is read-only here."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_IOERR_DELETE or _primary(exc) in (
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_CANTOPEN,
+    )
 
 
 def _journal_is_hot(path: Path, lock_timeout: float) -> bool:
@@ -415,8 +437,8 @@ def _copy_pair(path: Path, journal: Path, backup_dir: Path, at: datetime) -> tup
     return copies
 
 
-def _remove_pair(copies: tuple[Path, Path]) -> None:
-    for copy in copies:
+def _remove_pair(copies: tuple[Path, Path] | None) -> None:
+    for copy in copies or ():
         with suppress(OSError):
             copy.unlink(missing_ok=True)
 

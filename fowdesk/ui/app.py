@@ -25,6 +25,7 @@ from fowdesk.errors import FowdeskError
 from fowdesk.storage.backups import list_backups, restore_backup
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import prompts
+from fowdesk.ui.exception_hook import install_exception_hook
 from fowdesk.ui.help import HelpActions
 from fowdesk.ui.icon import app_icon
 from fowdesk.ui.jobs import JobPool
@@ -70,6 +71,8 @@ class DeskApplication(QObject):
         self.opened.append(OpenWindow(window, workflow, databases, help_actions, menus))
         if repo not in self._repos:
             self._repos.append(repo)
+        if repo.recovery is not None:
+            window.show_status(f"{repo.recovery.describe()}; a copy as found is in backups")
         return window
 
     def parts(self, window: MainWindow) -> OpenWindow:
@@ -218,6 +221,7 @@ def run_window(db_path: Path, *, self_test: bool = False, user: str | None = Non
             QMessageBox.critical(None, "fowdesk cannot open the database", str(error))
         return 1
     desk = DeskApplication(settings)
+    install_exception_hook(lambda: desk.current_window)
     try:
         window = desk.open_window(repo)
         window.show()

@@ -94,5 +94,7 @@ def build_menu_bar(
             w.new_period_action, w.publish_action, w.reprint_action,
         ],
     )  # fmt: skip
-    help_menu = _fill(bar.addMenu("&Help"), [help_actions.about_action])
+    help_menu = _fill(
+        bar.addMenu("&Help"), [help_actions.open_log_folder_action, None, help_actions.about_action]
+    )
     return Menus(file_menu, edit_menu, view_menu, programme_menu, help_menu)

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from fowdesk import logs
 from fowdesk.errors import FowdeskError
 from fowdesk.storage.repository import Repository
 
@@ -106,7 +107,8 @@ class RepositoryJob(QRunnable):
         except FowdeskError as exc:
             self.signals.failed.emit(str(exc))
         except Exception as exc:  # a bug: still reported, never a silent dead thread
-            self.signals.failed.emit(f"unexpected {type(exc).__name__}: {exc}")
+            logs.logger.error("job %s: unexpected error", self._job, exc_info=exc)
+            self.signals.failed.emit(f"unexpected {type(exc).__name__}: {exc}; details in the log")
         else:
             self.signals.succeeded.emit(result)
         finally:
