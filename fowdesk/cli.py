@@ -28,6 +28,7 @@ from fowdesk.domain.publishing import ReportOptions, publish_warnings
 from fowdesk.domain.quality import quality_notes
 from fowdesk.errors import FowdeskError, InvalidInput, NotFound, describe_os_error, shown
 from fowdesk.exports.files import write_atomically
+from fowdesk.exports.report_formats import report_exporter
 from fowdesk.storage import database
 from fowdesk.storage.backups import restore_backup
 from fowdesk.storage.repository import Repository
@@ -70,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("path", type=Path)
     init.add_argument("--empty", action="store_true", help="no seed programmes")
 
-    export = commands.add_parser("export", help="write an Excel return, PDF report or JSON")
+    export = commands.add_parser(
+        "export", help="write an Excel return, the report (PDF, HTML, Word) or JSON"
+    )
     kinds = export.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=_Parser)
     xlsx = kinds.add_parser("xlsx", help="the Excel return for the PMO")
     xlsx.add_argument(
@@ -81,19 +84,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     xlsx.add_argument("--programme", help="programme code (default: the first)")
     xlsx.add_argument("--lead", help="only the cards this lead code owns")
-    pdf = kinds.add_parser("pdf", help="the committee report")
-    pdf.add_argument("-o", "--output", type=Path)
-    pdf.add_argument("--programme")
-    pdf.add_argument("--period", help="period label (default: the current period)")
-    pdf.add_argument("--appendix", help="print 'Appendix N' in the header")
-    pdf.add_argument("--card", help="only this recommendation (by ref)")
-    pdf.add_argument(
-        "--changes",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="include (or, with --no-changes, leave out) the 'changes since the last "
-        "report' section (default: included; a published period as it was published)",
+    report_kinds = (
+        ("pdf", "the committee report, printed (A4 landscape)"),
+        ("html", "the committee report as accessible HTML, for publishing on a website"),
+        ("docx", "the committee report as a Word appendix for the clerk's agenda pack"),
     )
+    for kind, help_text in report_kinds:
+        report = kinds.add_parser(kind, help=help_text)
+        report.add_argument("-o", "--output", type=Path)
+        report.add_argument("--programme")
+        report.add_argument("--period", help="period label (default: the current period)")
+        report.add_argument("--appendix", help="say 'Appendix N' in the header")
+        report.add_argument("--card", help="only this recommendation (by ref)")
+        report.add_argument(
+            "--changes",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="include (or, with --no-changes, leave out) the 'changes since the last "
+            "report' section (default: included; a published period as it was published)",
+        )
     as_json = kinds.add_parser("json", help="the whole database as JSON")
     as_json.add_argument("-o", "--output", required=True, help="file, or - for standard output")
 
@@ -210,9 +219,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
             written = export_return(repo, args.output, code=args.programme, lead=args.lead)
         else:
-            from fowdesk.exports.pdf_report import export_report
-
-            written = export_report(
+            written = report_exporter(args.kind)(
                 repo,
                 args.output,
                 code=args.programme,

@@ -5,6 +5,8 @@ pypdf and openpyxl from the test extra); the bundle itself is not imported.
 
     python packaging/smoke_check.py pdf FILE
     python packaging/smoke_check.py xlsx FILE
+    python packaging/smoke_check.py html FILE
+    python packaging/smoke_check.py docx FILE
 
 Exit 0 when the file is a real report/return of the seeded Future of Work
 programme, else 1 with one line saying what is wrong.
@@ -85,13 +87,47 @@ def check_xlsx(path: Path) -> str:
     return f"{path.name}: {len(cards)} recommendations, {len(milestones)} milestones"
 
 
+def check_html(path: Path) -> str:
+    import lxml.html
+
+    page = lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
+    if page.get("lang") != "en-GB":
+        raise SmokeFailure(f"{path}: lang is {page.get('lang')!r}, not en-GB")
+    if SEED_TITLE not in " ".join(page.xpath("//h1")[0].text_content().split()):
+        raise SmokeFailure(f"{path}: the h1 does not show {SEED_TITLE!r}")
+    rows = page.xpath("//table[@class='report']/tbody/tr")
+    if len(rows) != len(SEED_RECOMMENDATIONS):
+        raise SmokeFailure(f"{path}: {len(rows)} table rows, expected {len(SEED_RECOMMENDATIONS)}")
+    if "Strategic Skills Manager" not in page.text_content():
+        raise SmokeFailure(f"{path}: the lead-role key is missing")
+    return f"{path.name}: {len(rows)} recommendations, {path.stat().st_size // 1024} KB"
+
+
+def check_docx(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    if SEED_TITLE not in (document.core_properties.title or ""):
+        raise SmokeFailure(f"{path}: the title is {document.core_properties.title!r}")
+    header = document.sections[0].header.paragraphs[0].text
+    if SEED_TITLE not in header:  # python-docx made the header from its bundled template
+        raise SmokeFailure(f"{path}: the page header says {header!r}")
+    rows = max(len(table.rows) for table in document.tables)
+    if rows != len(SEED_RECOMMENDATIONS) + 1:
+        raise SmokeFailure(f"{path}: {rows} rows in the largest table, expected 20")
+    return f"{path.name}: {rows - 1} recommendations, {len(document.tables)} tables"
+
+
+CHECKS = {"pdf": check_pdf, "xlsx": check_xlsx, "html": check_html, "docx": check_docx}
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("pdf", "xlsx"):
-        print("usage: smoke_check.py pdf|xlsx FILE", file=sys.stderr)
+    if len(argv) != 2 or argv[0] not in CHECKS:
+        print(f"usage: smoke_check.py {'|'.join(CHECKS)} FILE", file=sys.stderr)
         return 2
     kind, path = argv[0], Path(argv[1])
     try:
-        summary = check_pdf(path) if kind == "pdf" else check_xlsx(path)
+        summary = CHECKS[kind](path)
     except SmokeFailure as exc:
         print(f"smoke check failed: {exc}", file=sys.stderr)
         return 1

@@ -46,3 +46,50 @@ def empty_repo(tmp_path: Path):
     repository = Repository.create(tmp_path / "empty.db", seeded=False, user="tester")
     yield repository
     repository.close()
+
+
+#: Text an officer might type or paste that every format must show as typed, never as markup.
+HOSTILE_TEXT = [
+    "<script>alert('x')</script>",
+    "<b>not bold</b>",
+    "R&D <pilot> & AT&T",
+    '<img src="/etc/passwd">',
+    "&amp; stays &amp;",
+    "</td></tr></table><h1>fake heading</h1>",
+    "\"double\" and 'single' quotes",
+]
+
+#: Pasted control characters and a noncharacter, and what is left of them.
+PASTED = "Form\x0cfeed, bell\x07, NUL\x00 and \uffffU+FFFF gone\nsecond line"
+PASTED_SHOWN = "Form feed, bell, NUL and U+FFFF gone\nsecond line"
+HOSTILE_LEAD = "R&D <X>"
+HOSTILE_ROLE = 'Head of "Digital" <script>x</script> & Data'
+HOSTILE_TITLE = "Skills for R&D <script>alert(1)</script>"
+HOSTILE_MILESTONE = ('<img src="/etc/passwd"> audit', "March <2025> & later")
+
+
+@pytest.fixture
+def hostile_ds2430(repo: Repository) -> Repository:
+    """DS2430's first card, its lead and the key full of hostile text; returns the repository."""
+    from fowdesk.domain.model import Deliverable, LeadRole, Paragraph, Rag
+
+    programme = repo.load_programme("DS2430")
+    card = programme.cards[0]
+    repo.set_lead_key("DS2430", [LeadRole(HOSTILE_LEAD, HOSTILE_ROLE)])
+    updated = repo.update_card(
+        card.uuid,
+        card.version,
+        title=HOSTILE_TITLE,
+        leads=[HOSTILE_LEAD],
+        deliverables=[Deliverable("<b>deliver</b> & more", benefit="<i>benefit</i> & so on")],
+        rag_override=Rag.AMBER,
+        rag_override_reason="<script>why</script> & because",
+    )
+    repo.set_progress(
+        card.uuid,
+        programme.periods[-1].label,
+        [Paragraph(text) for text in HOSTILE_TEXT] + [Paragraph(PASTED, bulleted=False)],
+        updated.version,
+    )
+    repo.add_milestone(card.uuid, *HOSTILE_MILESTONE)
+    return repo

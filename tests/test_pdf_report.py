@@ -13,12 +13,8 @@ from pypdf import PdfReader
 
 from fowdesk.domain.model import RAG_COLOURS, MilestoneStatus, Rag
 from fowdesk.domain.rag import card_rag
-from fowdesk.exports.pdf_report import (
-    COLUMN_SHARES,
-    column_shares,
-    default_filename,
-    render_report,
-)
+from fowdesk.exports.pdf_report import default_filename, render_report
+from fowdesk.exports.report_model import COLUMN_SHARES, column_shares
 from fowdesk.storage.repository import Repository
 
 FOW_HEADINGS = [

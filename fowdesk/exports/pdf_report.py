@@ -1,12 +1,13 @@
 """The committee report: the programme's table as the seed prints it, as a PDF appendix.
 
-:func:`render_report` turns a programme (current data or a frozen snapshot)
-into PDF bytes with no database access, so the window can render it in a
-worker thread and print-preview the bytes. :func:`export_report` is the
-command line's and the File menu's entry point: it chooses current data or
-the published report (the bytes stored when the period was published, see
-``exports.publishing``), logs the export, and writes the file under a
-temporary name.
+What the report says is decided in :mod:`fowdesk.exports.report_model`; this
+module lays that out with reportlab for print. :func:`render_report` turns a
+programme (current data or a frozen snapshot) into PDF bytes with no database
+access, so the window can render it in a worker thread and print-preview the
+bytes. :func:`export_report` is the command line's and the File menu's entry
+point: it chooses current data or the published report (the bytes stored when
+the period was published, see ``exports.publishing``), logs the export, and
+writes the file under a temporary name.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import copy
 import io
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 
 from reportlab import rl_config
@@ -41,26 +41,11 @@ from reportlab.platypus.paragraph import textTransformFrags
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from fowdesk import paths
-from fowdesk.domain.changes import Change, ChangeKind
-from fowdesk.domain.leads import format_leads
-from fowdesk.domain.model import (
-    RAG_COLOURS,
-    Card,
-    CardStatus,
-    Milestone,
-    MilestoneStatus,
-    Period,
-    Programme,
-    Rag,
-)
-from fowdesk.domain.model import (
-    Paragraph as TextParagraph,
-)
+from fowdesk.domain.changes import Change
+from fowdesk.domain.model import RAG_COLOURS, Programme, Rag
+from fowdesk.domain.model import Paragraph as TextParagraph
 from fowdesk.domain.publishing import ReportOptions
-from fowdesk.domain.rag import RagResult, card_rag
-from fowdesk.domain.summary import MilestoneDue, summarise
-from fowdesk.domain.textdiff import sentence_changes
-from fowdesk.errors import InvalidInput, NotFound
+from fowdesk.domain.summary import MilestoneDue
 from fowdesk.exports.files import write_bytes_atomically
 from fowdesk.exports.frozen import FrozenReport, frozen_report, published_options
 from fowdesk.exports.pdf_pages import (
@@ -71,28 +56,29 @@ from fowdesk.exports.pdf_pages import (
     key_footer_text,
 )
 from fowdesk.exports.pdf_text import BOLD, REGULAR, markup, printable, register_fonts
+from fowdesk.exports.report_model import (
+    BENEFIT_LABEL,
+    NO_UPDATE,
+    CardDetail,
+    ChangesSection,
+    MilestoneLine,
+    ReportModel,
+    ReportRow,
+    ReportSummary,
+    build_report,
+    chosen_period,
+    default_filename,
+    ref_label,
+    source_for,
+    uk_date,
+)
+
+__all__ = ["default_filename", "export_report", "render_report", "report_pdf_bytes"]
 
 PAGE_SIZE = landscape(A4)
 MARGIN_X = 14 * mm
 MARGIN_TOP = 16 * mm
 LANGUAGE = "en-GB"
-
-#: The four columns' shares of the table width, as the seed's table divides the page.
-COLUMN_SHARES = (0.27, 0.07, 0.37, 0.29)
-
-#: A column with nothing in it for any card keeps this part of its share (room for
-#: its heading and "No update for this period."); the others take the rest.
-EMPTY_COLUMN_KEEPS = 0.4
-
-#: How far ahead "due in the next month" looks from the as-at date.
-NEXT_MONTH = timedelta(days=31)
-
-#: How many overdue (and how many upcoming) milestones the one-page summary lists.
-SUMMARY_LIST_LIMIT = 8
-
-#: A narrative's removed (and added) sentences in the changes section are cut here;
-#: the full text is in the return.
-CHANGE_TEXT_LIMIT = 300
 
 _HEADER_FILL = colors.HexColor("#D9D9D9")
 _GRID = colors.HexColor("#808080")
@@ -200,51 +186,19 @@ STYLES = _Styles()
 # ----------------------------------------------------------------------------- words
 
 
-def report_heading(programme: Programme, period: Period) -> str:
-    """The report's title for ``period``.
-
-    The seed's title ends with its period ("… – Progress Report – February
-    2020"); a later period's report says its own label instead of repeating
-    the one the title was written for. A title that names no period gets
-    the label appended.
-    """
-    title = programme.report_title or f"{programme.title} – Progress Report"
-    if period.label in title:
-        return title
-    for other in programme.periods:
-        if other.label and other.label in title:
-            return title.replace(other.label, period.label)
-    return f"{title} – {period.label}"
-
-
-def default_filename(code: str, period_label: str, card_ref: str | None = None) -> str:
-    """``<code> report <period label>[ rec N].pdf``, safe on Windows."""
-    name = f"{code} report {period_label}" + (f" rec {card_ref}" if card_ref else "")
-    cleaned = "".join("-" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in name)
-    return cleaned.strip(" .") + ".pdf"
-
-
-def _ref_label(ref: str) -> str:
-    return f"{ref}." if ref[-1:].isdigit() else ref
-
-
-def _milestone_text(milestone: Milestone) -> str:
+def _milestone_text(milestone: MilestoneLine) -> str:
     """A next-steps bullet as the seed writes it: "what – when", plus how it stands."""
     text = markup(milestone.description)
     if milestone.target:
         text += " – " + markup(milestone.target)
     notes: list[str] = []
-    if milestone.status is MilestoneStatus.COMPLETE:
-        done = f" {milestone.completed_on:%d/%m/%Y}" if milestone.completed_on else ""
-        notes.append(f"<b>Complete{done}</b>")
-    elif milestone.status is not MilestoneStatus.NOT_STARTED:
-        notes.append(f"<b>{milestone.status}</b>")
-    if milestone.original_target is not None and milestone.original_target != milestone.target:
-        original = markup(milestone.original_target) or "no target"
-        notes.append(f"originally {original}")
+    if milestone.state:
+        notes.append(f"<b>{markup(milestone.state)}</b>")
+    if milestone.originally is not None:
+        notes.append(f"originally {markup(milestone.originally)}")
     if notes:
         text += " (" + "; ".join(notes) + ")"
-    if milestone.status is MilestoneStatus.CANCELLED:
+    if milestone.cancelled:
         text = f'<font color="#777777"><strike>{text}</strike></font>'
     return text
 
@@ -271,59 +225,45 @@ def _paragraphs(items: Sequence[TextParagraph], plain: ParagraphStyle, bullet: P
 # ----------------------------------------------------------------------------- table
 
 
-def _headings(programme: Programme) -> list[str]:
-    defaults = Programme(code="", title="").column_headings
-    given = list(programme.column_headings)
-    return [given[i] if i < len(given) and given[i].strip() else defaults[i] for i in range(4)]
-
-
-def _first_cell(card: Card, rag: RagResult, index: int) -> list[Flowable]:
-    title = printable(f"{_ref_label(card.ref)} {card.title}")
+def _first_cell(row: ReportRow, index: int) -> list[Flowable]:
+    title = printable(f"{row.ref_label} {row.title}")
     cell: list[Flowable] = [
         Bookmark(f"rec-{index}", " ".join(title.split()), level=1),
         Paragraph(
-            f"{_rag_chip(rag.rag)} <b>{markup(_ref_label(card.ref))} {markup(card.title)}</b>",
+            f"{_rag_chip(row.rag.rag)} <b>{markup(row.ref_label)} {markup(row.title)}</b>",
             STYLES.cell,
         ),
     ]
-    if rag.overridden:
-        derived = f" (from milestones: {rag.derived.label})" if rag.derived else ""
-        cell.append(
-            Paragraph(
-                f"RAG set by officer: {rag.rag.label}{derived} – "
-                f"{markup(card.rag_override_reason) or 'no reason given'}",
-                STYLES.cell_note,
-            )
-        )
-    if card.status in (CardStatus.ON_HOLD, CardStatus.COMPLETE, CardStatus.CLOSED):
-        cell.append(Paragraph(f"Status: {card.status}", STYLES.cell_note))
-    for deliverable in card.deliverables:
+    if row.override_note:
+        cell.append(Paragraph(markup(row.override_note), STYLES.cell_note))
+    if row.status_note:
+        cell.append(Paragraph(markup(row.status_note), STYLES.cell_note))
+    for deliverable in row.deliverables:
         if deliverable.bulleted:
             cell.append(Paragraph(markup(deliverable.text), STYLES.cell_bullet, bulletText="•"))
         else:
             cell.append(Paragraph(markup(deliverable.text), STYLES.cell))
         if deliverable.benefit:
             # The seed's "So that… (the benefit)" column, as a label: benefits read as sentences.
-            benefit = "<b>So that…</b> " + markup(deliverable.benefit)
+            benefit = f"<b>{BENEFIT_LABEL}</b> " + markup(deliverable.benefit)
             cell.append(Paragraph(benefit, STYLES.benefit))
     return cell
 
 
-def _progress_cell(card: Card, period_label: str) -> list[Flowable]:
-    progress = card.progress_for(period_label)
-    cell = _paragraphs(progress, STYLES.cell, STYLES.cell_bullet)
-    if card.cross_reference:
-        cell.append(Paragraph(f"See point {markup(card.cross_reference)}", STYLES.cell))
+def _progress_cell(row: ReportRow) -> list[Flowable]:
+    cell = _paragraphs(row.progress, STYLES.cell, STYLES.cell_bullet)
+    if row.see_point:
+        cell.append(Paragraph(markup(row.see_point), STYLES.cell))
     if not cell:
-        cell.append(Paragraph("No update for this period.", STYLES.cell_note))
+        cell.append(Paragraph(NO_UPDATE, STYLES.cell_note))
     return cell
 
 
-def _next_steps_cell(card: Card) -> list[Flowable]:
+def _next_steps_cell(row: ReportRow) -> list[Flowable]:
     cell: list[Flowable] = []
-    if card.next_steps_text.strip():
-        cell.append(Paragraph(markup(card.next_steps_text.strip()), STYLES.cell))
-    for milestone in card.milestones:
+    if row.next_steps_text:
+        cell.append(Paragraph(markup(row.next_steps_text), STYLES.cell))
+    for milestone in row.milestones:
         cell.append(Paragraph(_milestone_text(milestone), STYLES.cell_bullet, bulletText="•"))
     return cell or [Paragraph("", STYLES.cell)]
 
@@ -342,42 +282,21 @@ def _table_style(n_rows: int) -> TableStyle:
     return TableStyle(commands)
 
 
-def column_shares(cards: Sequence[Card], period_label: str) -> tuple[float, ...]:
-    """The seed's column shares, with columns no card uses narrowed for those that are used.
-
-    A strategy's first report has priorities and deliverables but no leads and
-    no progress yet; printing empty columns at full width would crowd the first.
-    """
-    used = (
-        True,
-        True,  # the Lead column is already as narrow as its heading allows
-        any(card.progress_for(period_label) or card.cross_reference for card in cards),
-        any(card.milestones or card.next_steps_text.strip() for card in cards),
-    )
-    weighted = [
-        share if in_use else share * EMPTY_COLUMN_KEEPS
-        for share, in_use in zip(COLUMN_SHARES, used, strict=True)
-    ]
-    total = sum(weighted)
-    return tuple(share / total for share in weighted)
-
-
-def _main_table(programme: Programme, cards: Sequence[Card], period: Period, width: float) -> Table:
-    header: list[object] = [Paragraph(markup(h), STYLES.head_cell) for h in _headings(programme)]
+def _main_table(report: ReportModel, width: float) -> Table:
+    header: list[object] = [Paragraph(markup(h), STYLES.head_cell) for h in report.column_headings]
     rows: list[list[object]] = [header]
-    for index, card in enumerate(cards):
-        rag = card_rag(card, period.as_at, period.as_at)
+    for index, row in enumerate(report.rows):
         rows.append(
             [
-                _first_cell(card, rag, index),
-                Paragraph(markup(format_leads(card.leads)), STYLES.cell),
-                _progress_cell(card, period.label),
-                _next_steps_cell(card),
+                _first_cell(row, index),
+                Paragraph(markup(row.leads_text), STYLES.cell),
+                _progress_cell(row),
+                _next_steps_cell(row),
             ]
         )
     return LongTable(
         rows,
-        colWidths=[share * width for share in column_shares(cards, period.label)],
+        colWidths=[share * width for share in report.column_shares()],
         repeatRows=1,
         splitByRow=0,  # split inside the row that meets the page foot, not before it
         splitInRow=1,
@@ -440,13 +359,13 @@ def _milestone_list(items: Sequence[MilestoneDue], width: float, empty: str) -> 
     rows: list[list[object]] = [
         [Paragraph(h, STYLES.head_cell) for h in ("Rec", "Milestone", "Target", "Due by")]
     ]
-    for item in items[:SUMMARY_LIST_LIMIT]:
+    for item in ReportSummary.shown(items):
         rows.append(
             [
-                Paragraph(markup(_ref_label(item.card_ref)), STYLES.small),
+                Paragraph(markup(ref_label(item.card_ref)), STYLES.small),
                 Paragraph(markup(item.milestone.description), STYLES.small),
                 Paragraph(markup(item.milestone.target), STYLES.small),
-                Paragraph(f"{item.due_by:%d/%m/%Y}", STYLES.small),
+                Paragraph(uk_date(item.due_by), STYLES.small),
             ]
         )
     table = Table(
@@ -456,29 +375,20 @@ def _milestone_list(items: Sequence[MilestoneDue], width: float, empty: str) -> 
         style=_table_style(len(rows)),
         hAlign="LEFT",
     )
-    hidden = len(items) - SUMMARY_LIST_LIMIT
-    if hidden <= 0:
+    more = ReportSummary.more(items)
+    if more is None:
         return [table]
-    more = f"… and {hidden:,} more; every milestone is in the table that follows."
     return [table, Spacer(1, 2), Paragraph(more, STYLES.small)]
 
 
-def _summary(programme: Programme, cards: Sequence[Card], period: Period, width: float):
-    as_at = period.as_at
-    horizon = as_at + NEXT_MONTH
-    summary = summarise(
-        programme, as_at, period_label=period.label, upcoming_days=NEXT_MONTH.days, cards=cards
-    )
-    counts = {rag: summary.rag_counts[rag] for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE)}
-    overdue, upcoming = summary.overdue, summary.upcoming
-    milestones = sum(len(c.milestones) for c in cards)
-    complete = sum(1 for c in cards for m in c.milestones if m.status is MilestoneStatus.COMPLETE)
+def _summary(summary: ReportSummary, width: float) -> list[Flowable]:
+    counts = dict(summary.rag_counts)
     count_rows: list[list[object]] = [
         [Paragraph("RAG", STYLES.head_cell), Paragraph("Recommendations", STYLES.head_cell)]
     ]
     for rag, count in counts.items():
         count_rows.append([Paragraph(_rag_chip(rag) + " " + rag.label, STYLES.small), str(count)])
-    count_rows.append([Paragraph("<b>Total</b>", STYLES.small), str(len(cards))])
+    count_rows.append([Paragraph("<b>Total</b>", STYLES.small), str(summary.total)])
     counts_table = Table(
         count_rows,
         colWidths=[80, 100],
@@ -493,19 +403,13 @@ def _summary(programme: Programme, cards: Sequence[Card], period: Period, width:
         ),
         hAlign="LEFT",
     )
+    facts_text = "".join(
+        f"<b>{text}</b>" if stressed else text for text, stressed in summary.facts()
+    )
     facts = [
-        Paragraph(
-            f"<b>{milestones}</b> milestones: <b>{complete}</b> complete, "
-            f"<b>{len(overdue)}</b> overdue, <b>{len(upcoming)}</b> due by {horizon:%d/%m/%Y}.",
-            STYLES.small,
-        ),
+        Paragraph(facts_text, STYLES.small),
         Spacer(1, 4),
-        Paragraph(
-            f"RAG is worked out as at {as_at:%d/%m/%Y}: R Red – target passed more than "
-            "30 days ago; A Amber – due within 30 days, overdue or delayed; G Green – on "
-            "track; C Complete.",
-            STYLES.small,
-        ),
+        Paragraph(summary.rag_rule, STYLES.small),
     ]
     # Counts, chart and the key facts side by side, so the summary keeps to one page.
     side_by_side = Table(
@@ -526,23 +430,20 @@ def _summary(programme: Programme, cards: Sequence[Card], period: Period, width:
         KeepTogether(
             [
                 Bookmark("summary", "Summary", level=0),
-                Paragraph(f"Summary as at {as_at:%d/%m/%Y}", STYLES.heading),
+                Paragraph(summary.heading, STYLES.heading),
                 side_by_side,
             ]
         ),
         KeepTogether(
             [
-                Paragraph(f"Milestones overdue ({len(overdue)})", STYLES.heading),
-                *_milestone_list(overdue, width, "No milestones are overdue."),
+                Paragraph(summary.overdue_heading, STYLES.heading),
+                *_milestone_list(summary.overdue, width, summary.overdue_empty),
             ]
         ),
         KeepTogether(
             [
-                Paragraph(
-                    f"Milestones due in the next month, by {horizon:%d/%m/%Y} ({len(upcoming)})",
-                    STYLES.heading,
-                ),
-                *_milestone_list(upcoming, width, "No milestones fall due in the next month."),
+                Paragraph(summary.upcoming_heading, STYLES.heading),
+                *_milestone_list(summary.upcoming, width, summary.upcoming_empty),
             ]
         ),
     ]
@@ -551,50 +452,25 @@ def _summary(programme: Programme, cards: Sequence[Card], period: Period, width:
 # ----------------------------------------------------------------------------- changes
 
 
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= CHANGE_TEXT_LIMIT else text[: CHANGE_TEXT_LIMIT - 1] + "…"
-
-
-def _narrative_cells(was: str, now: str) -> tuple[str, str]:
-    """A narrative's Was/Now as the sentences it lost and gained, never two equal openings.
-
-    A narrative that kept its paragraphs and gained one would otherwise
-    print the same first words twice; each side is cut only after the
-    shared sentences are taken out.
-    """
-    changed = sentence_changes(was, now)
-    removed = _clip(" ".join(changed.removed))
-    added = _clip(" ".join(changed.added))
-    return (
-        f"<b>Removed:</b> {markup(removed)}" if removed else "Nothing removed",
-        f"<b>Added:</b> {markup(added)}" if added else "Nothing added",
-    )
-
-
-def _changes_section(changes: Sequence[Change], since: str, width: float) -> list[Flowable]:
+def _changes_section(changes: ChangesSection, width: float) -> list[Flowable]:
     story: list[Flowable] = [
         CondPageBreak(60 * mm),
         Bookmark("changes", "Changes since the last report", level=0),
-        Paragraph(
-            "Changes since the last report" + (f" ({markup(since)})" if since else ""),
-            STYLES.heading,
-        ),
+        Paragraph(markup(changes.heading), STYLES.heading),
     ]
-    if not changes:
-        story.append(Paragraph("Nothing has changed since the last report.", STYLES.body))
+    if not changes.lines:
+        story.append(Paragraph(changes.empty_text, STYLES.body))
         return story
-    rows: list[list[object]] = [
-        [Paragraph(h, STYLES.head_cell) for h in ("Rec", "What changed", "Was", "Now")]
-    ]
-    for change in changes:
-        was, now = markup(change.was), markup(change.now)
-        if change.kind is ChangeKind.NARRATIVE:
-            was, now = _narrative_cells(change.was, change.now)
+    rows: list[list[object]] = [[Paragraph(h, STYLES.head_cell) for h in changes.columns]]
+    for line in changes.lines:
+        was, now = (
+            f"<b>{label}</b> {markup(text)}" if label else markup(text)
+            for label, text in ((line.was_label, line.was), (line.now_label, line.now))
+        )
         rows.append(
             [
-                Paragraph(markup(change.ref), STYLES.small),
-                Paragraph(markup(change.what), STYLES.small),
+                Paragraph(markup(line.ref), STYLES.small),
+                Paragraph(markup(line.what), STYLES.small),
                 Paragraph(was, STYLES.small),
                 Paragraph(now, STYLES.small),
             ]
@@ -615,45 +491,27 @@ def _changes_section(changes: Sequence[Change], since: str, width: float) -> lis
 # ----------------------------------------------------------------------------- one card
 
 
-def _card_detail(card: Card, period: Period, width: float) -> list[Flowable]:
+def _card_detail(detail: CardDetail, width: float) -> list[Flowable]:
     """The milestone table a lead officer's briefing needs: status, RAG, slippage."""
-    rag = card_rag(card, period.as_at, period.as_at)
+    rag = detail.rag
     story: list[Flowable] = [
         Spacer(1, 6),
         Paragraph(
-            f"RAG as at {period.as_at:%d/%m/%Y}: {_rag_chip(rag.rag)} {rag.rag.label} – "
-            f"{markup(rag.reason)}",
+            f"{detail.rag_heading} {_rag_chip(rag.rag)} {rag.rag.label} – {markup(rag.reason)}",
             STYLES.body,
         ),
     ]
-    if not card.milestones:
+    if not detail.milestones:
         return story
-    rows: list[list[object]] = [
-        [
-            Paragraph(h, STYLES.head_cell)
-            for h in ("Milestone", "Target", "Status", "RAG", "Original target", "Notes")
-        ]
-    ]
-    from fowdesk.domain.rag import milestone_rag
-
-    for milestone in card.milestones:
-        m_rag = milestone_rag(milestone, period.as_at, period.as_at)
-        status = str(milestone.status)
-        if milestone.completed_on:
-            status += f" {milestone.completed_on:%d/%m/%Y}"
-        revisions = (
-            f"{markup(milestone.original_target)} ({milestone.revision_count} revision"
-            f"{'s' if milestone.revision_count != 1 else ''})"
-            if milestone.original_target is not None
-            else ""
-        )
+    rows: list[list[object]] = [[Paragraph(h, STYLES.head_cell) for h in detail.columns]]
+    for milestone in detail.milestones:
         rows.append(
             [
                 Paragraph(markup(milestone.description), STYLES.small),
                 Paragraph(markup(milestone.target), STYLES.small),
-                Paragraph(status, STYLES.small),
-                Paragraph(_rag_chip(m_rag) if m_rag else "–", STYLES.small),
-                Paragraph(revisions, STYLES.small),
+                Paragraph(milestone.status, STYLES.small),
+                Paragraph(_rag_chip(milestone.rag) if milestone.rag else "–", STYLES.small),
+                Paragraph(markup(milestone.revisions), STYLES.small),
                 Paragraph(markup(milestone.notes), STYLES.small),
             ]
         )
@@ -673,16 +531,6 @@ def _card_detail(card: Card, period: Period, width: float) -> list[Flowable]:
 # ----------------------------------------------------------------------------- document
 
 
-def _previous_published(programme: Programme, period: Period) -> Period | None:
-    earlier = []
-    for candidate in programme.periods:
-        if candidate.label == period.label:
-            break
-        if candidate.published:
-            earlier.append(candidate)
-    return earlier[-1] if earlier else None
-
-
 def render_report(
     programme: Programme,
     period_label: str,
@@ -698,38 +546,35 @@ def render_report(
     section out. No database access: the caller chooses current data or a
     frozen snapshot.
     """
+    report = build_report(
+        programme,
+        period_label,
+        changes=changes,
+        appendix=appendix,
+        card_ref=card_ref,
+        author=author,
+    )
+    return render_report_model(report)
+
+
+def render_report_model(report: ReportModel) -> bytes:
+    """Lay a :class:`ReportModel` out as the printed appendix (A4 landscape)."""
     register_fonts()
-    period = programme.period(period_label)
-    if period is None:
-        raise NotFound(f"no reporting period {period_label!r} in {programme.code}")
-    cards = list(programme.cards)
-    heading = report_heading(programme, period)
-    if card_ref is not None:
-        card = programme.card(card_ref)
-        if card is None:
-            raise NotFound(f"no recommendation {card_ref!r} in {programme.code}")
-        cards = [card]
-    appendix_text = printable(appendix).strip() if appendix else ""
+    appendix_text = printable(report.appendix).strip()
     header_right = f"Appendix {appendix_text}" if appendix_text else ""
-    header_left = printable(period.meeting).strip() or printable(heading)
+    header_left = printable(report.meeting).strip() or printable(report.heading)
     furniture = PageFurniture(
         page_width=PAGE_SIZE[0],
         page_height=PAGE_SIZE[1],
         margin_x=MARGIN_X,
         header_left=" ".join(header_left.split()),
         header_right=" ".join(header_right.split()),
-        key_text=key_footer_text([(k.code, k.role) for k in programme.lead_key]),
+        key_text=key_footer_text([(k.code, k.role) for k in report.lead_key]),
     )
     bottom_margin = furniture.footer_height() + 16
     width = furniture.text_width
 
     buffer = io.BytesIO()
-    subject = (
-        f"Progress report, {period.label}, as at {period.as_at:%d/%m/%Y}"
-        + (f", recommendation {card_ref}" if card_ref else "")
-        + (f" – {period.meeting}" if period.meeting else "")
-    )
-    title = heading + (f" – recommendation {card_ref}" if card_ref else "")
     doc = BaseDocTemplate(
         buffer,
         pagesize=PAGE_SIZE,
@@ -737,9 +582,9 @@ def render_report(
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,
         bottomMargin=bottom_margin,
-        title=" ".join(printable(title).split()),
-        author=printable(author),
-        subject=" ".join(printable(subject).split()),
+        title=" ".join(printable(report.title).split()),
+        author=printable(report.author),
+        subject=" ".join(printable(report.subject).split()),
         creator="fowdesk",
         lang=LANGUAGE,
         initialFontName=REGULAR,
@@ -767,22 +612,22 @@ def render_report(
         ]
     )
 
-    story: list[Flowable] = [Paragraph(markup(heading), STYLES.title)]
-    if period.meeting:
-        story.append(Paragraph(markup(period.meeting), STYLES.body))
-    if card_ref is None:
-        story += _paragraphs(programme.introduction, STYLES.body, STYLES.body_bullet)
-        story += _summary(programme, cards, period, width)
-        if changes is not None:
-            since = _previous_published(programme, period)
-            story += _changes_section(changes, since.label if since else "", width)
+    story: list[Flowable] = [Paragraph(markup(report.heading), STYLES.title)]
+    if report.meeting:
+        story.append(Paragraph(markup(report.meeting), STYLES.body))
+    if report.card_ref is None:
+        story += _paragraphs(report.introduction, STYLES.body, STYLES.body_bullet)
+        if report.summary is not None:
+            story += _summary(report.summary, width)
+        if report.changes is not None:
+            story += _changes_section(report.changes, width)
         story.append(PageBreak())
-        story.append(Bookmark("table", "Progress by recommendation", level=0))
+        story.append(Bookmark("table", report.table_heading, level=0))
     else:
-        story.append(Bookmark("table", "Recommendation", level=0))
-    story.append(_main_table(programme, cards, period, width))
-    if card_ref is not None:
-        story += _card_detail(cards[0], period, width)
+        story.append(Bookmark("table", report.table_heading, level=0))
+    story.append(_main_table(report, width))
+    if report.card_detail is not None:
+        story += _card_detail(report.card_detail, width)
 
     page_number_at = furniture.page_number_position(bottom_margin)
     doc.build(story, canvasmaker=canvas_maker(page_number_at))
@@ -811,31 +656,17 @@ def report_pdf_bytes(
     stored report (the seed's) is rendered once from its snapshot with its
     stored options, and kept.
     """
-    canonical = repo.programme_code(code)
-    current = repo.load_programme(canonical)
-    if not current.periods:
-        raise InvalidInput(f"{canonical} has no reporting period yet; start one first")
-    label = period if period is not None else current.periods[-1].label
-    chosen = current.period(label)
-    if chosen is None:
-        raise NotFound(f"no reporting period {label!r} in {canonical}")
+    canonical, current, chosen = chosen_period(repo, code, period)
     requested = ReportOptions.given(appendix, include_changes)
-
     if chosen.published:
-        return canonical, label, _published_pdf(repo, canonical, label, requested, card_ref)
-    options = requested.settled()
-    changes = repo.changes_since_last_report(canonical) if options.include_changes else None
-    if changes is not None and current.latest_published_period is None:
-        changes = None
-    pdf = render_report(
-        current,
-        label,
-        changes=changes,
-        appendix=options.appendix,
-        card_ref=card_ref,
-        author=repo.user,
-    )
-    return canonical, label, pdf
+        return (
+            canonical,
+            chosen.label,
+            _published_pdf(repo, canonical, chosen.label, requested, card_ref),
+        )
+    source = source_for(repo, canonical, current, chosen, requested)
+    pdf = render_report_model(source.model(card_ref=card_ref, author=repo.user))
+    return canonical, chosen.label, pdf
 
 
 def export_report(

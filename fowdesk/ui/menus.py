@@ -72,7 +72,8 @@ def build_menu_bar(
         [
             databases.new, databases.open, databases.recent, None,
             w.import_action, w.export_xlsx_action, w.export_my_xlsx_action,
-            w.export_pdf_action, w.export_card_action, None,
+            w.export_pdf_action, w.export_card_action, w.export_html_action,
+            w.export_docx_action, None,
             w.preview_action, w.print_action, None,
             w.backup_action, databases.restore, None,
             window.preferences_action, None,

@@ -27,6 +27,8 @@ from fowdesk import paths
 from fowdesk.errors import FowdeskError
 from fowdesk.exports import pdf_report, xlsx_return
 from fowdesk.exports.publishing import publish_report
+from fowdesk.exports.report_formats import EXTENSIONS, report_exporter
+from fowdesk.exports.report_model import default_filename
 from fowdesk.exports.xlsx_import import ChangeSet, apply_change_set, read_return
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import prompts
@@ -39,6 +41,12 @@ from fowdesk.ui.workflow_dialogs import NewPeriodDialog, PdfOptionsDialog
 
 XLSX_FILTER = "Excel returns (*.xlsx)"
 PDF_FILTER = "PDF reports (*.pdf)"
+#: Per report format: the options dialog's and the save dialog's title, the file filter.
+REPORT_DIALOGS = {
+    "pdf": ("Export PDF report", PDF_FILTER),
+    "html": ("Export accessible HTML", "Web pages (*.html)"),
+    "docx": ("Export Word appendix", "Word documents (*.docx)"),
+}
 
 
 class Workflow(QObject):
@@ -87,6 +95,16 @@ class Workflow(QObject):
         self.export_my_xlsx_action = a("Export &my Excel return…", self.export_my_xlsx)
         self.export_pdf_action = a("Export &PDF report…", self.export_pdf, "Ctrl+Shift+E")
         self.export_card_action = a("Export this recommendation as P&DF…", self.export_card_pdf)
+        self.export_html_action = a(
+            "Export accessible &HTML…",
+            self.export_html,
+            tip="The report as one HTML file for the council's website (the accessible version)",
+        )
+        self.export_docx_action = a(
+            "Export &Word appendix…",
+            self.export_docx,
+            tip="The report as a Word document for the committee clerk's agenda pack",
+        )
         self.preview_action = a("Print pre&view…", self.print_preview)
         self.print_action = a("&Print report…", self.print_report, "Ctrl+P")
         self.backup_action = a("&Back up now", self.backup_now)
@@ -98,8 +116,9 @@ class Workflow(QObject):
         #: Disabled while a job runs, so a second write never starts behind the first.
         self.job_actions = [
             self.import_action, self.export_xlsx_action, self.export_my_xlsx_action,
-            self.export_pdf_action, self.export_card_action, self.preview_action,
-            self.print_action, self.backup_action, self.publish_action, self.reprint_action,
+            self.export_pdf_action, self.export_card_action, self.export_html_action,
+            self.export_docx_action, self.preview_action, self.print_action,
+            self.backup_action, self.publish_action, self.reprint_action,
         ]  # fmt: skip
 
     def _jobs_busy(self, busy: bool) -> None:
@@ -186,7 +205,7 @@ class Workflow(QObject):
         self.export_xlsx(lead=mine)
 
     def _pdf_options(
-        self, card_ref: str | None = None, published_only: bool = False
+        self, card_ref: str | None = None, published_only: bool = False, title: str = ""
     ) -> tuple[str, str | None, bool] | None:
         programme = self.window.programme
         if programme is None:
@@ -195,24 +214,38 @@ class Workflow(QObject):
         if not periods:
             prompts.show_error(self.window, f"{programme.code} has no published period to reprint")
             return None
-        dialog = PdfOptionsDialog(periods, card_ref=card_ref, parent=self.window)
+        dialog = PdfOptionsDialog(periods, card_ref=card_ref, title=title, parent=self.window)
         if not prompts.run_dialog(dialog):
             return None
         return dialog.values()
 
     def export_pdf(self, card_ref: str | None = None, published_only: bool = False) -> None:
-        options = self._pdf_options(card_ref, published_only)
+        self._export_report("pdf", card_ref, published_only)
+
+    def export_html(self) -> None:
+        self._export_report("html")
+
+    def export_docx(self) -> None:
+        self._export_report("docx")
+
+    def _export_report(
+        self, kind: str, card_ref: str | None = None, published_only: bool = False
+    ) -> None:
+        """Ask for the period and a file name, then write the report as ``kind`` off the GUI."""
+        title, file_filter = REPORT_DIALOGS[kind]
+        options = self._pdf_options(card_ref, published_only, title=title)
         if options is None or self.code is None:
             return
         period, appendix, changes = options
         code = self.code
-        name = pdf_report.default_filename(code, period, card_ref)
-        target = self._ask_save_path("Export PDF report", name, PDF_FILTER)
+        name = default_filename(code, period, card_ref, EXTENSIONS[kind])
+        target = self._ask_save_path(title, name, file_filter)
         if target is None:
             return
         self.run(
             f"Exporting {target.name}…",
-            lambda repo, progress: pdf_report.export_report(
+            # The renderer is imported on the worker too: python-docx takes a moment to load.
+            lambda repo, progress: report_exporter(kind)(
                 repo,
                 target,
                 code=code,

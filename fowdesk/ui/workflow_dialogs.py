@@ -85,11 +85,12 @@ class PdfOptionsDialog(QDialog):
         periods: Sequence[Period],
         *,
         card_ref: str | None = None,
+        title: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(
-            f"Export PDF – recommendation {card_ref}" if card_ref else "Export PDF report"
+            f"Export PDF – recommendation {card_ref}" if card_ref else title or "Export PDF report"
         )
         self.period_combo = QComboBox()
         self.period_combo.setAccessibleName("Reporting period")
