@@ -60,8 +60,9 @@ def main_table(document):
 
 
 def test_title_language_and_a4_landscape(repo):
+    repo.new_period("FOW", "March 2020", date(2020, 3, 31))
     document = word_of(repo, code="FOW", appendix="1")
-    title = "Future of Work in Southampton programme – Progress Report – February 2020"
+    title = "Future of Work in Southampton programme – Progress Report – March 2020"
     assert document.core_properties.title == title
     assert document.core_properties.language == "en-GB"
     assert document.core_properties.author == "tester"
@@ -214,10 +215,25 @@ def test_command_line_writes_the_word_appendix_and_logs_it(seeded_path: Path, tm
     target = tmp_path / "Team #2" / "appendix.docx"
     target.parent.mkdir()
     args = ["--db", str(seeded_path), "export", "docx", "-o", str(target), "--appendix", "3"]
-    assert main(args) == 0
+    assert main([*args, "--programme", "DS2430"]) == 0
     assert capsys.readouterr().out.strip() == f"wrote {target}"
     document = docx.Document(str(target))
     assert paragraph_text(document.sections[0].header.paragraphs[0]._p).endswith("Appendix 3")
+
+
+def test_a_published_period_keeps_what_it_was_published_with(seeded_path, tmp_path, capsys):
+    """FOW's February 2020 is published with no appendix: its Word file, like its PDF, says so."""
+    target = tmp_path / "appendix.docx"
+    args = ["--db", str(seeded_path), "export", "docx", "-o", str(target)]
+    assert main([*args, "--appendix", "3"]) == 1
+    assert capsys.readouterr().err == (
+        "fowdesk: error: February 2020 was published with no appendix label; "
+        "a published report cannot change\n"
+    )
+    assert not target.exists()
+    assert main(args) == 0
+    header = paragraph_text(docx.Document(str(target)).sections[0].header.paragraphs[0]._p)
+    assert "Appendix" not in header
 
 
 def test_an_unwritable_target_is_one_line_and_leaves_no_file(seeded_path, tmp_path, capsys):

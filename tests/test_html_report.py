@@ -39,7 +39,7 @@ def texts(elements) -> list[str]:
 
 
 def test_one_self_contained_document_in_british_english_with_one_h1(repo):
-    html = html_of(repo, code="FOW", appendix="1")
+    html = html_of(repo, code="FOW")
     page = parse(html)
     assert html.startswith("<!DOCTYPE html>")
     assert page.get("lang") == "en-GB"
@@ -296,3 +296,17 @@ def test_exporting_logs_the_html_with_its_period(repo, tmp_path):
         "February 2020",
         str(written),
     )
+
+
+def test_a_published_period_prints_with_what_it_was_published_with(repo):
+    """Published as Appendix 7 for Cabinet: the HTML, like the PDF, says so, whatever changes."""
+    from fowdesk.domain.publishing import ReportOptions
+    from fowdesk.exports.publishing import publish_report
+
+    publish_report(repo, "DS2430", "April 2024", ReportOptions.given("7"), meeting="Cabinet")
+    card = repo.load_programme("DS2430").cards[0]
+    repo.update_card(card.uuid, card.version, title="Retitled after publishing")
+    page = parse(html_of(repo, code="DS2430"))
+    whole = page.text_content()
+    assert "Appendix 7" in whole and "Cabinet" in whole
+    assert card.title in whole and "Retitled after publishing" not in whole

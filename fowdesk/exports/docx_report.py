@@ -198,9 +198,15 @@ class _TableBuilder:
             _SubElement(cell[0], _SHD, {_VAL: "clear", qn("w:color"): "auto", _FILL: HEADER_FILL})
             _paragraph(cell, [(heading, BOLD)])
 
-    def row(self) -> list[etree._Element]:
-        """A new row's cells, empty: fill each with at least one paragraph."""
+    def row(self, *, keep_whole: bool = False) -> list[etree._Element]:
+        """A new row's cells, empty: fill each with at least one paragraph.
+
+        ``keep_whole`` stops the row breaking across pages; only for short rows
+        (a recommendation's row can be longer than a page, and Word would cut it).
+        """
         row = _SubElement(self.table, _TR)
+        if keep_whole:
+            _SubElement(_SubElement(row, _TRPR), qn("w:cantSplit"))
         return [self._cell(row, width) for width in self.widths]
 
     @staticmethod
@@ -221,7 +227,7 @@ def _simple_table(
     table = _TableBuilder(body, shares, caption)
     table.header(headings)
     for values in rows:
-        for cell, value in zip(table.row(), values, strict=True):
+        for cell, value in zip(table.row(keep_whole=True), values, strict=True):
             _paragraph(cell, [value] if isinstance(value, tuple) else value)
 
 

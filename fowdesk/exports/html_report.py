@@ -257,12 +257,17 @@ def _head_row(headings: Iterable[str]) -> str:
     return f"<thead><tr>{cells}</tr></thead>"
 
 
+def _columns(shares: Iterable[float]) -> str:
+    """The columns' widths, as the printed report divides the page."""
+    columns = "".join(f'<col style="width:{share * 100:.1f}%">' for share in shares)
+    return f"<colgroup>{columns}</colgroup>"
+
+
 def _main_table(report: ReportModel) -> list[str]:
-    columns = "".join(f'<col style="width:{share * 100:.1f}%">' for share in report.column_shares())
     out = [
         '<table class="report">',
         f"<caption>{_text(report.table_caption)}</caption>",
-        f"<colgroup>{columns}</colgroup>",
+        _columns(report.column_shares()),
         _head_row(report.column_headings),
         "<tbody>",
     ]
@@ -288,6 +293,7 @@ def _milestone_list(
         return [*out, f"<p>{empty}</p>", "</div>"]
     out += [
         f'<table aria-labelledby="{anchor}">',
+        _columns((0.06, 0.60, 0.22, 0.12)),
         _head_row(("Rec", "Milestone", "Target", "Due by")),
         "<tbody>",
     ]
@@ -345,6 +351,7 @@ def _changes(changes: ChangesSection) -> list[str]:
         out += [
             "<table>",
             "<caption>What changed, recommendation by recommendation</caption>",
+            _columns((0.06, 0.38, 0.28, 0.28)),
             _head_row(changes.columns),
             "<tbody>",
         ]
@@ -374,6 +381,7 @@ def _card_detail(detail: CardDetail, ref: str) -> list[str]:
             "<table>",
             f"<caption>Milestones of recommendation {_text(ref)}, "
             f"as at {uk_date(detail.as_at)}</caption>",
+            _columns((0.34, 0.14, 0.14, 0.09, 0.14, 0.15)),
             _head_row(detail.columns),
             "<tbody>",
         ]

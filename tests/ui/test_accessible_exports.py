@@ -16,6 +16,7 @@ from fowdesk.ui import prompts
 from fowdesk.ui.app import DeskApplication
 from fowdesk.ui.settings import Settings
 from fowdesk.ui.workflow_dialogs import PdfOptionsDialog
+from ui.conftest import start_march
 
 
 class Officer:
@@ -79,19 +80,39 @@ def test_the_file_menu_offers_both_beside_the_pdf_exports(officer: Officer) -> N
     assert "agenda pack" in officer.workflow.export_docx_action.statusTip()
 
 
-def test_export_accessible_html_from_the_menu(officer: Officer, tmp_path: Path) -> None:
+def test_export_accessible_html_from_the_menu(
+    qtbot: Any, seeded_path: Path, settings: Settings, monkeypatch: Any, tmp_path: Path
+) -> None:
+    start_march(seeded_path)  # an open period: its appendix number is the officer's to give
+    officer = Officer(qtbot, seeded_path, settings, monkeypatch)
     officer.appendix = "4"
     target = tmp_path / "Team #2" / "FOW.html"
     target.parent.mkdir()
+    try:
+        officer.export(officer.workflow.export_html_action, target)
+        assert officer.options_titles == ["Export accessible HTML"]
+        assert officer.save_dialog == [("Export accessible HTML", "FOW report March 2020.html")]
+        assert officer.opened == [target]
+        page = lxml.html.document_fromstring(target.read_text(encoding="utf-8"))
+        assert page.get("lang") == "en-GB"
+        assert "Appendix 4" in page.text_content()
+        assert len(page.xpath("//table[@class='report']/tbody/tr")) == 19
+        assert officer.repo.export_log("FOW")[0].kind == "html"
+    finally:
+        officer.window.close()
+        officer.repo.close()
+
+
+def test_a_published_period_keeps_its_appendix_and_says_so_in_one_line(
+    officer: Officer, tmp_path: Path, messages: list[tuple[str, str, str]]
+) -> None:
+    """February 2020 was published with no appendix: its HTML cannot gain one, as its PDF cannot."""
+    officer.appendix = "4"
+    target = tmp_path / "FOW.html"
     officer.export(officer.workflow.export_html_action, target)
-    assert officer.options_titles == ["Export accessible HTML"]
-    assert officer.save_dialog == [("Export accessible HTML", "FOW report February 2020.html")]
-    assert officer.opened == [target]
-    page = lxml.html.document_fromstring(target.read_text(encoding="utf-8"))
-    assert page.get("lang") == "en-GB"
-    assert "Appendix 4" in page.text_content()
-    assert len(page.xpath("//table[@class='report']/tbody/tr")) == 19
-    assert officer.repo.export_log("FOW")[0].kind == "html"
+    assert messages[-1][0] == "warning" and "\n" not in messages[-1][2]
+    assert "published with no appendix label" in messages[-1][2]
+    assert not target.exists()
 
 
 def test_export_word_appendix_from_the_menu(officer: Officer, tmp_path: Path) -> None:
