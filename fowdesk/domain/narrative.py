@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from fowdesk.domain.model import Paragraph
 
 BULLET = "• "
-_BULLET_MARKS = ("• ", "•", "- ", "* ", "· ")
+#: How a bullet line may begin, as officers type them; "• " is how fowdesk writes one.
+BULLET_MARKS = ("• ", "•", "- ", "* ", "· ")
 
 
 def paragraphs_to_text(paragraphs: Iterable[Paragraph]) -> str:
@@ -31,7 +32,7 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
         line = raw_line.strip()
         if not line:
             continue
-        for mark in _BULLET_MARKS:
+        for mark in BULLET_MARKS:
             if line.startswith(mark):
                 body = line[len(mark) :].strip()
                 if body:

@@ -17,6 +17,14 @@ from fowdesk.domain.model import Card, Milestone, MilestoneStatus, Rag
 #: and how close to its end a window must be before it turns Amber.
 GRACE = timedelta(days=30)
 
+#: What each RAG means under the rule above, in words (for reasons and screen readers).
+RAG_MEANINGS = {
+    Rag.RED: "Overdue by more than 30 days",
+    Rag.AMBER: "Due within 30 days, overdue or delayed",
+    Rag.GREEN: "On track",
+    Rag.COMPLETE: "Complete",
+}
+
 
 @dataclass(frozen=True)
 class RagResult:
@@ -66,8 +74,8 @@ def derived_card_rag(card: Card, as_at: date, year_from: date | None = None) -> 
     names = "; ".join(_describe(m) for m in culprits[:3])
     more = f" and {len(culprits) - 3} more" if len(culprits) > 3 else ""
     if worst is Rag.RED:
-        return RagResult(Rag.RED, f"Overdue by more than 30 days: {names}{more}")
-    return RagResult(Rag.AMBER, f"Due within 30 days, overdue or delayed: {names}{more}")
+        return RagResult(Rag.RED, f"{RAG_MEANINGS[Rag.RED]}: {names}{more}")
+    return RagResult(Rag.AMBER, f"{RAG_MEANINGS[Rag.AMBER]}: {names}{more}")
 
 
 def card_rag(card: Card, as_at: date, year_from: date | None = None) -> RagResult:

@@ -32,6 +32,7 @@ from fowdesk.ui.jobs import JobPool
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.menus import DatabaseActions, Menus, build_menu_bar
 from fowdesk.ui.settings import Settings
+from fowdesk.ui.text import sentence
 from fowdesk.ui.workflow import Workflow
 from fowdesk.ui.workflow_dialogs import RestoreBackupDialog
 
@@ -100,9 +101,9 @@ class DeskApplication(QObject):
         open_ = QAction("&Open database…", window)
         open_.setShortcut(QKeySequence("Ctrl+O"))
         open_.triggered.connect(lambda _checked=False: self.open_database(window))
-        recent = QMenu("Open &recent", window)
+        recent = QMenu("Open recen&t", window)
         recent.aboutToShow.connect(lambda: self._fill_recent_menu(window, recent))
-        restore = QAction("&Restore from a backup…", window)
+        restore = QAction("Re&store from a backup…", window)
         restore.triggered.connect(lambda _checked=False: self.restore_from_backup(window))
 
         def busy(running: bool) -> None:
@@ -114,13 +115,28 @@ class DeskApplication(QObject):
         return DatabaseActions(new, open_, recent, restore)
 
     def _fill_recent_menu(self, window: MainWindow, menu: QMenu) -> None:
+        """The databases opened lately, newest first; the one open now is shown ticked."""
         menu.clear()
-        recent = [p for p in self.settings.recent_files if p != window.repo.path]
-        if not recent:
-            empty = menu.addAction("(none)")
-            empty.setEnabled(False)
-        for path in recent:
-            menu.addAction(str(path), partial(self.switch_database, window, path))
+        current = window.repo.path.resolve()
+        for number, path in enumerate(self.settings.recent_files, start=1):
+            key = f"&{number} " if number < 10 else ""
+            action = menu.addAction(key + str(path).replace("&", "&&"))
+            action.setData(str(path))
+            if path.resolve() == current:
+                action.setCheckable(True)
+                action.setChecked(True)
+                action.setEnabled(False)
+                action.setText(f"{action.text()}  (open now)")
+            elif not path.exists():
+                action.setEnabled(False)
+                action.setText(f"{action.text()}  (not found)")
+            else:
+                action.triggered.connect(partial(self._open_recent, window, path))
+        if menu.isEmpty():
+            menu.addAction("(no database opened yet)").setEnabled(False)
+
+    def _open_recent(self, window: MainWindow, path: Path, _checked: bool = False) -> None:
+        self.switch_database(window, path)
 
     def new_database(self, window: MainWindow) -> MainWindow | None:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -218,7 +234,7 @@ def run_window(db_path: Path, *, self_test: bool = False, user: str | None = Non
         if self_test:
             print(f"fowdesk: error: {error}", file=sys.stderr)
         else:
-            QMessageBox.critical(None, "fowdesk cannot open the database", str(error))
+            QMessageBox.critical(None, "fowdesk cannot open the database", sentence(str(error)))
         return 1
     desk = DeskApplication(settings)
     install_exception_hook(lambda: desk.current_window)

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QStyle,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from fowdesk.domain.leads import format_leads, normalise_code
+from fowdesk.domain.limits import TITLE_MAX_CHARS
 from fowdesk.domain.model import (
     Card,
     CardStatus,
@@ -70,7 +73,8 @@ from fowdesk.ui.models import (
     MilestoneTableModel,
     uk_date,
 )
-from fowdesk.ui.text import shorten
+from fowdesk.ui.text import shorten, spoken_rag
+from fowdesk.ui.widgets.buttons import ImmediateButton
 from fowdesk.ui.widgets.focus_out import FocusOutWatcher
 from fowdesk.ui.widgets.narrative_edit import NarrativeEdit
 from fowdesk.ui.widgets.tick_menu import TickMenu
@@ -78,6 +82,15 @@ from fowdesk.ui.widgets.wrapping_line_edit import WrappingLineEdit
 
 #: How long typing may pause before the text is saved.
 SAVE_DELAY_MS = 700
+
+#: Text that reports a problem in place (a required field left empty).
+ERROR_TEXT = "#B3261E"
+
+#: The Milestones tab's text; the count is added after it.
+MILESTONES_TAB = "Milesto&nes"
+
+#: The index of the Milestones tab.
+MILESTONES_PAGE = 2
 
 #: Text fields saved after typing stops: field name → label for the undo menu.
 TEXT_FIELDS = {
@@ -100,6 +113,7 @@ class CardEditor(QWidget):
         self.programme: Programme | None = None
         self.card: Card | None = None
         self._loading = False
+        self._title_missing = False
         self._dirty: set[str] = set()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -115,6 +129,7 @@ class CardEditor(QWidget):
     def _build(self) -> None:
         self.heading = QLabel()
         self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -130,18 +145,73 @@ class CardEditor(QWidget):
         rag_row.addWidget(self.rag_chip, 0, Qt.AlignmentFlag.AlignTop)
         rag_row.addWidget(self.rag_reason, 1)
 
+        # Access keys: File, Edit, View, Programme and Help keep F, E, V, P and H.
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Card sections")
         self.tabs.addTab(self._build_details(), "&Details")
-        self.tabs.addTab(self._build_progress(), "&Progress")
-        self.tabs.addTab(self._build_milestones(), "&Milestones")
-        self.tabs.addTab(self._build_history(), "&History")
+        self.tabs.addTab(self._build_progress(), "Pro&gress")
+        self.tabs.addTab(self._build_milestones(), MILESTONES_TAB)
+        self.tabs.addTab(self._build_history(), "H&istory")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.heading)
         layout.addLayout(rag_row)
         layout.addWidget(self.tabs, 1)
+
+    # ------------------------------------------------------------------ keyboard
+
+    def focus_chain(self) -> list[QWidget]:
+        """The editor's widgets in Tab order: its tabs, then each section's fields in turn.
+
+        Only the shown section's widgets take focus, so Tab walks the section
+        the officer is looking at, then leaves the editor.
+        """
+        return [
+            self.tabs,
+            self.title_edit, self.leads_button, self.theme_combo, self.status_combo,
+            self.override_combo, self.override_reason, self.next_steps_edit,
+            self.cross_ref_edit, self.cross_ref_button, self.deliverables_view,
+            self.add_deliverable_button, self.remove_deliverable_button,
+            self.progress_edit, self.carry_button, self.previous_view,
+            self.milestone_view, *self.milestone_buttons.values(),
+            self.history_view,
+        ]  # fmt: skip
+
+    def focus_fields(self) -> None:
+        """Focus the shown section's first field (F6); on Milestones, the section tabs."""
+        page = self.tabs.currentWidget()
+        if page is self.tabs.widget(MILESTONES_PAGE):
+            self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        first = next(
+            (
+                w for w in self.focus_chain()[1:]
+                if page.isAncestorOf(w) and w.isEnabled() and w.isVisibleTo(page)
+                and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ),
+            None,
+        )  # fmt: skip
+        (first or self.tabs.tabBar()).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_milestones(self) -> None:
+        """Show the milestones and focus their table (F6), on the current row."""
+        self.tabs.setCurrentIndex(MILESTONES_PAGE)
+        self.milestone_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.milestone_view.currentIndex().isValid() and self.milestone_model.rowCount():
+            self.milestone_view.setCurrentIndex(
+                self.milestone_model.index(0, MilestoneTableModel.DESCRIPTION)
+            )
+
+    def move_to_section(self, step: int) -> None:
+        """Show the next (or previous) tab; focus inside the editor follows to its first field."""
+        was_inside = self.isAncestorOf(QApplication.focusWidget() or self)
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        if was_inside:
+            if self.tabs.currentIndex() == MILESTONES_PAGE:
+                self.milestone_view.setFocus(Qt.FocusReason.TabFocusReason)
+            else:
+                self.focus_fields()
 
     def _text_line(self, field: str, accessible: str) -> QLineEdit:
         edit = QLineEdit()
@@ -152,10 +222,29 @@ class CardEditor(QWidget):
 
     def _build_details(self) -> QWidget:
         page = QWidget()
-        self.title_edit = WrappingLineEdit()
+        self.title_edit = WrappingLineEdit(max_length=TITLE_MAX_CHARS)
         self.title_edit.setAccessibleName("Title")
+        self.title_edit.setAccessibleDescription(
+            f"Up to {TITLE_MAX_CHARS} characters; Enter saves it"
+        )
         self.title_edit.textEdited.connect(lambda _text: self._touched("title"))
+        self.title_edit.textChanged.connect(self._count_title)
         self.title_edit.editingFinished.connect(self.flush)
+        self.title_problem = QLabel()
+        self.title_problem.setAccessibleName("Title problem")
+        self.title_problem.setStyleSheet(f"color: {ERROR_TEXT};")
+        self.title_problem.hide()
+        self.title_counter = QLabel()
+        self.title_counter.setAccessibleName("Title length")
+        self.title_counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        title_notes = QHBoxLayout()
+        title_notes.setContentsMargins(0, 0, 0, 0)
+        title_notes.addWidget(self.title_problem, 1)
+        title_notes.addWidget(self.title_counter)
+        title_box = QVBoxLayout()
+        title_box.setSpacing(1)
+        title_box.addWidget(self.title_edit)
+        title_box.addLayout(title_notes)
         self.leads_button = QToolButton()
         self.leads_button.setAccessibleName("Leads")
         self.leads_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -192,7 +281,7 @@ class CardEditor(QWidget):
         self.cross_ref_edit.setToolTip("The ref of the recommendation this one points to")
         self.cross_ref_edit.setMaximumWidth(120)
         self.cross_ref_button = QPushButton()
-        self.cross_ref_button.setAccessibleName("Go to cross-referenced recommendation")
+        self.cross_ref_button.setAccessibleName("Go to the cross-referenced recommendation")
         self.cross_ref_button.clicked.connect(
             lambda: self.jump_to_ref.emit(self.cross_ref_edit.text().strip())
         )
@@ -214,39 +303,32 @@ class CardEditor(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.deliverables_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        add_deliverable = QPushButton("Add deliverable")
-        add_deliverable.clicked.connect(self._add_deliverable)
-        remove_deliverable = QPushButton("Remove deliverable")
-        remove_deliverable.clicked.connect(self._remove_deliverable)
+        self.deliverables_view.setTabKeyNavigation(False)
+        self.add_deliverable_button = ImmediateButton("&Add deliverable")
+        self.add_deliverable_button.clicked.connect(self._add_deliverable)
+        self.remove_deliverable_button = ImmediateButton("Remove delivera&ble")
+        self.remove_deliverable_button.clicked.connect(self._remove_deliverable)
         deliverable_buttons = QHBoxLayout()
-        deliverable_buttons.addWidget(add_deliverable)
-        deliverable_buttons.addWidget(remove_deliverable)
+        deliverable_buttons.addWidget(self.add_deliverable_button)
+        deliverable_buttons.addWidget(self.remove_deliverable_button)
         deliverable_buttons.addStretch(1)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("&Title:", self.title_edit)
+        form.addRow(self._buddy("&Title:", self.title_edit), title_box)
         form.addRow("&Leads:", self.leads_button)
-        form.addRow("T&heme:", self.theme_combo)
+        form.addRow("The&me:", self.theme_combo)
         form.addRow("&Status:", self.status_combo)
         form.addRow(self._buddy("RAG &override:", self.override_combo), override_row)
-        form.addRow("&Next steps text:", self.next_steps_edit)
+        form.addRow("Ne&xt steps text:", self.next_steps_edit)
         form.addRow(self._buddy("Cross-&reference:", self.cross_ref_edit), cross_row)
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         self.deliverables_label = QLabel("Agreed deliverables:")
+        self.deliverables_label.setBuddy(self.deliverables_view)
         layout.addWidget(self.deliverables_label)
         layout.addWidget(self.deliverables_view, 1)
         layout.addLayout(deliverable_buttons)
-        QWidget.setTabOrder(self.title_edit, self.leads_button)
-        QWidget.setTabOrder(self.leads_button, self.theme_combo)
-        QWidget.setTabOrder(self.theme_combo, self.status_combo)
-        QWidget.setTabOrder(self.status_combo, self.override_combo)
-        QWidget.setTabOrder(self.override_combo, self.override_reason)
-        QWidget.setTabOrder(self.override_reason, self.next_steps_edit)
-        QWidget.setTabOrder(self.next_steps_edit, self.cross_ref_edit)
-        QWidget.setTabOrder(self.cross_ref_edit, self.cross_ref_button)
-        QWidget.setTabOrder(self.cross_ref_button, self.deliverables_view)
         return page
 
     @staticmethod
@@ -270,7 +352,8 @@ class CardEditor(QWidget):
         self.previous_view.setReadOnly(True)
         self.previous_view.setPalette(muted_palette(self.previous_view))
         self.previous_view.setAccessibleName("Previous period's progress")
-        self.carry_button = QPushButton("&Carry forward")
+        self.progress_label.setBuddy(self.progress_edit)
+        self.carry_button = ImmediateButton("&Carry forward")
         self.carry_button.setAccessibleName("Carry forward the previous period's progress")
         self.carry_button.setToolTip("Copy the previous period's progress into this period")
         self.carry_button.clicked.connect(self.carry_forward)
@@ -301,7 +384,12 @@ class CardEditor(QWidget):
         self.milestone_model = MilestoneTableModel(self, on_edit=self._milestone_edited)
         self.milestone_view = QTableView()
         self.milestone_view.setAccessibleName("Milestones")
+        self.milestone_view.setAccessibleDescription(
+            "Arrow keys move between cells, F2 edits one; the buttons after the table act on "
+            "the current row"
+        )
         self.milestone_view.setModel(self.milestone_model)
+        self.milestone_view.setTabKeyNavigation(False)  # one Tab stop; Tab goes on to the buttons
         self.milestone_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.milestone_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.milestone_view.setWordWrap(True)
@@ -320,18 +408,7 @@ class CardEditor(QWidget):
         header = self.milestone_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(model.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
-        widths = {
-            model.NUMBER: 26,
-            model.TARGET: 100,
-            model.WINDOW: 92,
-            model.STATUS: 92,
-            model.COMPLETED: 86,
-            model.RAG: 40,
-            model.REVISED: 100,
-            model.NOTES: 90,
-        }
-        for column, width in widths.items():
-            self.milestone_view.setColumnWidth(column, width)
+        self._size_milestone_columns()
         self.milestone_view.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
@@ -346,7 +423,7 @@ class CardEditor(QWidget):
         delete_key.triggered.connect(self.delete_milestone)
         self.milestone_view.addAction(delete_key)
         buttons = QHBoxLayout()
-        self.milestone_buttons: dict[str, QPushButton] = {}
+        self.milestone_buttons: dict[str, ImmediateButton] = {}
         for key, label, slot in (
             ("add", "&Add", self.add_milestone),
             ("delete", "De&lete", self.delete_milestone),
@@ -355,20 +432,60 @@ class CardEditor(QWidget):
             ("complete", "Mark &complete", self.mark_complete),
             ("revise", "&Revise target…", self.revise_target),
         ):
-            button = QPushButton(label)
+            button = ImmediateButton(label)
             button.setAccessibleName(label.replace("&", "").replace("…", ""))
-            button.clicked.connect(slot)
+            if key == "add":
+                button.clicked.connect(slot)
+            else:
+                button.clicked.connect(lambda _checked=False, act=slot: self._act_on_row(act))
             buttons.addWidget(button)
             self.milestone_buttons[key] = button
         buttons.addStretch(1)
         self.milestone_hint = QLabel()
         self.milestone_hint.setWordWrap(True)
         layout = QVBoxLayout(page)
-        layout.addLayout(buttons)
         layout.addWidget(self.milestone_view, 1)
+        layout.addLayout(buttons)
         layout.addWidget(self.milestone_hint)
-        self.milestone_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        selection = self.milestone_view.selectionModel()
+        selection.selectionChanged.connect(self._update_buttons)
+        # The focused cell's row is the one the buttons act on, selected or not.
+        selection.currentChanged.connect(self._update_buttons)
         return page
+
+    def _act_on_row(self, act: Any) -> None:
+        """Run a button's action on the current row, then give the table the keyboard back.
+
+        An officer who pressed Alt+C on a row goes on with the arrow keys, not
+        from a button that may just have been disabled.
+        """
+        act()
+        self.milestone_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _size_milestone_columns(self) -> None:
+        """Columns as narrow as their heading and a typical value allow, at any font size.
+
+        The milestone itself takes what is left and wraps; so do long targets
+        and revisions. Editors that need more room than their cell (the date
+        picker, the status drop-down) open wider than it, so nothing is cut.
+        """
+        view, model = self.milestone_view, MilestoneTableModel
+        metrics = view.horizontalHeader().fontMetrics()
+        padding = 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 6
+        samples = {
+            model.NUMBER: "99",
+            model.TARGET: "March 2020",
+            model.WINDOW: "31/05/2020 –",
+            model.STATUS: max((str(s) for s in MilestoneStatus), key=metrics.horizontalAdvance),
+            model.COMPLETED: "30/11/2020",
+            model.RAG: "W",
+            model.REVISED: "1× – originally",
+            model.NOTES: "",
+        }
+        for column, sample in samples.items():
+            heading = str(self.milestone_model.headerData(column, Qt.Orientation.Horizontal))
+            widest = max(metrics.horizontalAdvance(heading), metrics.horizontalAdvance(sample))
+            view.setColumnWidth(column, widest + padding)
 
     def _build_history(self) -> QWidget:
         page = QWidget()
@@ -379,11 +496,17 @@ class CardEditor(QWidget):
         self.history_view.verticalHeader().setVisible(False)
         self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_view.setTabKeyNavigation(False)
+        # When and Who fit their text; What, Was and Now share the rest and wrap,
+        # so every column is in view at 1366×768 and at 125%.
+        self.history_view.setWordWrap(True)
         header = self.history_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((120, 110, 230, 200)):
-            self.history_view.setColumnWidth(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for column in (HistoryModel.WHEN, HistoryModel.WHO):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.history_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         layout = QVBoxLayout(page)
         layout.addWidget(self.history_view)
         return page
@@ -419,6 +542,7 @@ class CardEditor(QWidget):
         """Show ``card`` as the database holds it; text being typed is kept if it matches."""
         if self.card is not None and self.card.uuid != card.uuid:
             self.flush()
+            self._show_title_problem("")
         self.session.seen(card)
         self.card = card
         self._loading = True
@@ -435,9 +559,11 @@ class CardEditor(QWidget):
             edit.setCursorPosition(0)
 
     def _show_fields(self, card: Card) -> None:
-        self.heading.setText(f"{card.ref}. {card.title}")
+        self.heading.setText(f"{card.ref}. {shorten(card.title, TITLE_MAX_CHARS)}")
+        self.heading.setToolTip(card.title if len(card.title) > TITLE_MAX_CHARS else "")
         self._show_rag(card)
-        self._set_line(self.title_edit, card.title)
+        if not self._title_missing:  # an emptied title stays empty until it is filled
+            self._set_line(self.title_edit, card.title)
         self._show_leads(card)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(card.theme)))
         self.status_combo.setCurrentText(str(card.status))
@@ -463,7 +589,7 @@ class CardEditor(QWidget):
         override = " (override)" if result.overridden else ""
         self.rag_chip.setText(f"{result.rag.value}  {result.rag.label}{override}")
         self.rag_chip.setStyleSheet(chip_style(result.rag))
-        self.rag_chip.setAccessibleDescription(f"RAG {result.rag.label}{override}")
+        self.rag_chip.setAccessibleName(f"RAG: {spoken_rag(result)}")
         reason = f"As at today ({uk_date(date.today())}): {result.reason}"
         self.rag_reason.setToolTip(reason)
         self.rag_reason.setText(shorten(reason, 200))
@@ -508,7 +634,8 @@ class CardEditor(QWidget):
         target = self.programme.card(ref) if self.programme and ref else None
         self.cross_ref_button.setVisible(target is not None)
         if target is not None:
-            self.cross_ref_button.setText(f"Go to {target.ref}. {shorten(target.title, 48)}")
+            text = f"Go to {target.ref}. {shorten(target.title, 48)}"
+            self.cross_ref_button.setText(text.replace("&", "&&"))
             self.cross_ref_button.setToolTip(f"{target.ref}. {target.title}")
 
     def _show_progress(self, card: Card) -> None:
@@ -545,7 +672,7 @@ class CardEditor(QWidget):
         reset = self.milestone_model.set_milestones(card.milestones, date.today(), self.year_from)
         if reset and selected is not None:
             self.select_milestone(selected.uuid)
-        self.tabs.setTabText(2, f"&Milestones ({len(card.milestones)})")
+        self.tabs.setTabText(MILESTONES_PAGE, f"{MILESTONES_TAB} ({len(card.milestones)})")
         unreadable = [
             m for m in card.milestones
             if self.milestone_model.window_text(m)[1]
@@ -553,7 +680,7 @@ class CardEditor(QWidget):
         self.milestone_hint.setText(
             f"⚠ {len(unreadable)} target(s) cannot be read as dates; hover for examples."
             if unreadable
-            else "Double-click a cell to edit it. Changing a target asks for the reason."
+            else "Double-click a cell or press F2 to edit it. A new target asks for the reason."
         )
 
     def _show_history(self, card: Card) -> None:
@@ -599,9 +726,10 @@ class CardEditor(QWidget):
                 continue
             value = edit.text().strip()
             current = getattr(card, field) or ""
-            if field == "title" and not value:
-                self._set_line(edit, card.title)
-                continue
+            if field == "title":
+                self._show_title_problem("" if value else "A title is required")
+                if not value:
+                    continue  # the box stays empty for the officer to fill; nothing is saved
             if value != current:
                 old[field], new[field] = getattr(card, field), value
         if new:
@@ -611,6 +739,26 @@ class CardEditor(QWidget):
             )
         if "progress" in dirty and self.period is not None and self.card is not None:
             self._save_progress(paragraphs_from_text(self.progress_edit.toPlainText()))
+        if self._title_missing:
+            self.session.state_changed.emit("Title not saved: a title is required")
+
+    def _show_title_problem(self, problem: str) -> None:
+        self._title_missing = bool(problem)
+        self.title_problem.setText(problem)
+        self.title_problem.setVisible(bool(problem))
+        self.title_edit.setAccessibleDescription(
+            problem or f"Up to {TITLE_MAX_CHARS} characters; Enter saves it"
+        )
+
+    def _count_title(self) -> None:
+        length = len(self.title_edit.text())
+        over = length > TITLE_MAX_CHARS
+        self.title_counter.setText(
+            f"{length}/{TITLE_MAX_CHARS} – too long, shorten it"
+            if over
+            else f"{length}/{TITLE_MAX_CHARS}"
+        )
+        self.title_counter.setStyleSheet(f"color: {ERROR_TEXT};" if over else "")
 
     def _save_progress(self, paragraphs: list[Paragraph], text: str = "Edit progress") -> None:
         assert self.card is not None and self.period is not None
@@ -773,7 +921,7 @@ class CardEditor(QWidget):
         if self.card is None:
             return
         self.flush()
-        self.tabs.setCurrentIndex(2)
+        self.tabs.setCurrentIndex(MILESTONES_PAGE)
         command = AddMilestoneCommand(self.session, self.card.uuid, "New milestone")
         if self.session.apply(command) and command.milestone_uuid:
             self.select_milestone(command.milestone_uuid)

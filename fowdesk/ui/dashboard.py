@@ -89,6 +89,7 @@ def _list_view(model: DashboardListModel, name: str, stretch_column: int = 1) ->
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # one Tab stop; arrows move, Enter opens the card
     view.verticalHeader().setVisible(False)
     view.setWordWrap(False)
     header = view.horizontalHeader()
@@ -131,7 +132,7 @@ class DashboardWidget(QWidget):
         self.upcoming_view = _list_view(self.upcoming_model, "Milestones due in the next 30 days")
         self.not_updated_view = _list_view(self.not_updated_model, "Cards with no update")
 
-        grid = QGridLayout()
+        grid = self.grid = QGridLayout()
         self._empty_notes: dict[QTableView, QLabel] = {}
         self.overdue_box = self._boxed(
             "Overdue milestones", self.overdue_view, "No milestone is overdue."
@@ -213,6 +214,9 @@ class DashboardWidget(QWidget):
         self.last_activity.setText(_activity_line(exports, published))
         for view in self._empty_notes:
             self._show_or_say_empty(view)
+        # An empty list says so in a line; the room goes to the lists that have rows.
+        self.grid.setRowStretch(1, 2 if summary.not_updated else 0)
+        self.grid.setColumnStretch(1, 2 if summary.upcoming else 1)
 
 
 def _milestone_rows(items: Sequence[MilestoneDue]) -> list[DashboardRow]:

@@ -58,6 +58,21 @@ def paint_chip(painter: QPainter, rect: QRect, rag: Rag, text: str) -> None:
     painter.restore()
 
 
+def fit_editor(editor: QWidget, option: QStyleOptionViewItem) -> None:
+    """Place a cell's editor on its cell at its own height, widened where the cell is narrower.
+
+    Near the view's right edge it grows leftwards, so it is never cut off there.
+    """
+    hint = editor.sizeHint()
+    rect = QRect(0, 0, max(option.rect.width(), hint.width()), hint.height())
+    rect.moveCenter(option.rect.center())
+    rect.moveLeft(option.rect.left())
+    parent = editor.parentWidget()
+    if parent is not None and rect.right() > parent.width():
+        rect.moveRight(max(rect.width() - 1, parent.width() - 1))
+    editor.setGeometry(rect)
+
+
 class RagChipDelegate(QStyledItemDelegate):
     """Draws a RAG cell as a coloured chip carrying its letter."""
 
@@ -88,6 +103,12 @@ class ChoiceDelegate(QStyledItemDelegate):
         combo.setAccessibleName("Status")
         combo.activated.connect(lambda _=0: self._chosen(combo))
         return combo
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        """Never narrower than its longest choice, even in a narrow column."""
+        fit_editor(editor, option)
 
     def _chosen(self, combo: QComboBox) -> None:
         """A choice from the list is the officer's answer: save it and close the drop-down."""
@@ -127,6 +148,12 @@ class DateDelegate(QStyledItemDelegate):
         editor.setSpecialValueText("(none)")
         editor.setAccessibleName("Completed on")
         return editor
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        """Never narrower than a whole date, even in a narrow column."""
+        fit_editor(editor, option)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QDateEdit)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from fowdesk import logs, paths
 from fowdesk.errors import FowdeskError
+from fowdesk.ui.text import sentence
 
 
 def one_line(error: BaseException) -> str:
@@ -100,7 +101,7 @@ class ErrorDialog(QDialog):
     def _show_line(self) -> None:
         again = f"\n\n(and {self.more} more since)" if self.more else ""
         self.message.setText(
-            f"{self.line}\n\nThe window is still open and what you saved is in the file. "
+            f"{sentence(self.line)}\n\nThe window is still open and what you saved is in the file. "
             f"The details are in the log; “Copy details” puts them on the clipboard.{again}"
         )
 

@@ -26,8 +26,14 @@ from PySide6.QtWidgets import (
 
 from fowdesk.exports.xlsx_import import ChangeSet
 from fowdesk.ui.table_models import ReadOnlyTableModel
+from fowdesk.ui.widgets.sizing import fit_to_screen
 
 CONFLICT = "Conflict – not applied"
+
+#: Rows are as tall as their wrapped text up to this many rows; beyond it they
+#: keep one height (measuring every row of a council-sized return takes seconds)
+#: and the whole text is in each cell's tooltip.
+WRAP_ROWS_UP_TO = 2000
 
 
 @dataclass(frozen=True)
@@ -118,11 +124,14 @@ class ImportPreviewDialog(QDialog):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(True)
+        self.view.setTabKeyNavigation(False)
+        # Short columns fit their words; the long ones share the width and wrap.
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((130, 260, 120, 220, 220)):
-            self.view.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2):  # What, Field
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        if self.model.rowCount() <= WRAP_ROWS_UP_TO:
+            self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
         )
@@ -142,4 +151,4 @@ class ImportPreviewDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
-        self.resize(1200, 620)
+        fit_to_screen(self, 1200, 620)

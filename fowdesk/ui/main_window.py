@@ -11,12 +11,14 @@ object (:mod:`fowdesk.ui.app`) puts a window, its workflow and its menus
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QGridLayout,
     QHeaderView,
@@ -46,8 +48,13 @@ from fowdesk.ui.icon import app_icon
 from fowdesk.ui.jobs import JobPool
 from fowdesk.ui.models import UUID_ROLE, CardFilterProxy, CardListModel, CardRow
 from fowdesk.ui.settings import Settings
+from fowdesk.ui.text import sentence
+from fowdesk.ui.widgets.sizing import fit_to_screen
 
 ANY = "__any__"
+
+#: The card list's width on a 1366-pixel screen; narrower screens give it 36%.
+LIST_WIDTH = 470
 
 
 class MainWindow(QMainWindow):
@@ -89,6 +96,7 @@ class MainWindow(QMainWindow):
         self.session.failed.connect(self._show_failure)
         jobs.busy_changed.connect(self._jobs_busy)
         jobs.activity.connect(self.progress_label.setText)
+        self._chain_focus()
         self._restore_state()
         self.open_programme(self._first_programme())
 
@@ -106,12 +114,17 @@ class MainWindow(QMainWindow):
         self.rag_filter = self._filter_combo("RAG filter")
         self.status_filter = self._filter_combo("Status filter")
         self.count_label = QLabel()
+        self.count_label.setAccessibleName("Recommendations shown")
         self.card_model = CardListModel(self)
         self.proxy = CardFilterProxy(self)
         self.proxy.setSourceModel(self.card_model)
         self.card_view = QTableView()
         self.card_view.setAccessibleName("Recommendations")
+        self.card_view.setAccessibleDescription(
+            "Arrow keys choose a recommendation; Tab moves on to its editor"
+        )
         self.card_view.setModel(self.proxy)
+        self.card_view.setTabKeyNavigation(False)  # one Tab stop; arrows move within it
         self.card_view.setSortingEnabled(True)
         self.card_view.sortByColumn(CardListModel.REF, Qt.SortOrder.AscendingOrder)
         self.card_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -193,14 +206,13 @@ class MainWindow(QMainWindow):
         self.progress_bar.hide()
 
     def show_status(self, text: str) -> None:
-        """A line in the status bar (what was just saved, exported, imported…)."""
-        self.save_state.setText(text)
+        """A line in the status bar (what was just saved, exported, imported…), as a sentence."""
+        self.save_state.setText(sentence(text))
 
     def _jobs_busy(self, busy: bool) -> None:
+        """Show the work in progress; when it ends, its own line ("Exported …") stays."""
         self.progress_label.setVisible(busy)
         self.progress_bar.setVisible(busy)
-        if not busy:
-            self.show_status("Saved")
 
     def _build_actions(self) -> None:
         stack = self.session.stack
@@ -228,12 +240,13 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
         self.new_milestone_action = self.editor.add_milestone_action
-        self.preferences_action = QAction("&Preferences…", self)
+        self.preferences_action = QAction("Pre&ferences…", self)
         self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.preferences_action.triggered.connect(self.edit_preferences)
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
+        self._build_keyboard_actions()
         self.cards_action = QAction("&Cards", self)
         self.cards_action.setShortcut(QKeySequence("Ctrl+1"))
         self.cards_action.triggered.connect(self.show_cards)
@@ -241,8 +254,38 @@ class MainWindow(QMainWindow):
         self.dashboard_action.setShortcut(QKeySequence("Ctrl+D"))
         self.dashboard_action.triggered.connect(self.show_dashboard)
         for action in (self.undo_action, self.redo_action, self.find_action,
-                       self.new_milestone_action):  # fmt: skip
+                       self.new_milestone_action, *self.keyboard_actions):  # fmt: skip
             self.addAction(action)
+
+    def _build_keyboard_actions(self) -> None:
+        """F6 moves between the panes and Ctrl+Tab between the editor's sections, as in Office."""
+        self.next_pane_action = QAction("&Next pane", self)
+        self.next_pane_action.setShortcut(QKeySequence(Qt.Key.Key_F6))
+        self.next_pane_action.setStatusTip("Move to the card list, the editor, the milestones")
+        self.next_pane_action.triggered.connect(lambda: self.move_to_pane(+1))
+        self.previous_pane_action = QAction("&Previous pane", self)
+        self.previous_pane_action.setShortcut(QKeySequence("Shift+F6"))
+        self.previous_pane_action.triggered.connect(lambda: self.move_to_pane(-1))
+        self.next_section_action = QAction("Next &section", self)
+        self.next_section_action.setShortcuts(
+            [QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")]
+        )
+        self.next_section_action.setStatusTip("Show the editor's next tab")
+        self.next_section_action.triggered.connect(lambda: self.move_to_section(+1))
+        self.previous_section_action = QAction("Previous sec&tion", self)
+        self.previous_section_action.setShortcuts(
+            [
+                QKeySequence("Ctrl+Shift+Tab"),
+                QKeySequence("Ctrl+PgUp"),
+            ]
+        )
+        self.previous_section_action.triggered.connect(lambda: self.move_to_section(-1))
+        self.keyboard_actions = [
+            self.next_pane_action,
+            self.previous_pane_action,
+            self.next_section_action,
+            self.previous_section_action,
+        ]
 
     def _build_toolbar(self) -> None:
         self.toolbar = QToolBar("Programme")
@@ -298,8 +341,11 @@ class MainWindow(QMainWindow):
             self.card_model.set_rows([])
             self._fill_programme_combo()
             return
+        undo_cleared = ""
         if self.programme is not None and self.programme.code != code:
             # Undo stays within what the officer can see: one programme at a time.
+            if self.session.stack.count():
+                undo_cleared = self.programme.code
             self.session.stack.clear()
         self.programme = self.repo.load_programme(code)
         self.settings.last_programme = self.programme.code
@@ -318,6 +364,11 @@ class MainWindow(QMainWindow):
         self._apply_my_lead()
         self._update_count()
         self._select_first()
+        if undo_cleared:
+            self.show_status(
+                f"Showing {self.programme.code}: the changes made in {undo_cleared} "
+                "are saved, but can no longer be undone"
+            )
 
     def _rag_dates(self) -> tuple[date, date | None]:
         """The window shows RAG as at today; year-less targets take the period's year."""
@@ -470,10 +521,10 @@ class MainWindow(QMainWindow):
             self._update_count()
 
     def _show_conflict(self, message: str) -> None:
-        QMessageBox.warning(self, "Changed elsewhere", message)
+        QMessageBox.warning(self, "Changed elsewhere", sentence(message))
 
     def _show_failure(self, message: str) -> None:
-        QMessageBox.warning(self, "Not saved", message)
+        QMessageBox.warning(self, "Not saved", sentence(message))
 
     def undo(self) -> None:
         self.editor.flush()
@@ -492,6 +543,57 @@ class MainWindow(QMainWindow):
         card_uuid = getattr(command, "card_uuid", None)
         if card_uuid and (self.editor.card is None or self.editor.card.uuid != card_uuid):
             self.select_card(card_uuid)
+
+    # ------------------------------------------------------------------ keyboard
+
+    def _chain_focus(self) -> None:
+        """Tab goes search → filters → list → editor (tabs, fields, milestones, buttons)."""
+        chain: list[QWidget] = [
+            self.programme_combo,
+            self.tabs,
+            self.search_edit,
+            self.lead_filter,
+            self.theme_filter,
+            self.rag_filter,
+            self.status_filter,
+            self.card_view,
+            *self.editor.focus_chain(),
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    def panes(self) -> list[QWidget]:
+        """What F6 cycles through: the card list, the editor, the milestone table."""
+        return [self.card_view, self.editor, self.editor.milestone_view]
+
+    def current_pane(self) -> int | None:
+        focus = QApplication.focusWidget()
+        if focus is None:
+            return None
+        for number, pane in reversed(list(enumerate(self.panes()))):
+            if focus is pane or pane.isAncestorOf(focus):
+                return number
+        return None
+
+    def move_to_pane(self, step: int) -> None:
+        """Focus the next (or previous) pane; the list when focus is elsewhere."""
+        if self.dashboard_shown():
+            self.show_cards()
+        current = self.current_pane()
+        count = len(self.panes())
+        target = (0 if step > 0 else count - 1) if current is None else (current + step) % count
+        if target == 0:
+            self.card_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif target == 1:
+            self.editor.focus_fields()
+        else:
+            self.editor.focus_milestones()
+
+    def move_to_section(self, step: int) -> None:
+        """Show the editor's next (or previous) tab, keeping focus in the editor if it was there."""
+        if self.dashboard_shown():
+            self.show_cards()
+        self.editor.move_to_section(step)
 
     # ------------------------------------------------------------------ dashboard, reloading
 
@@ -548,7 +650,7 @@ class MainWindow(QMainWindow):
         if not self.settings.geometry.isEmpty():
             self.restoreGeometry(self.settings.geometry)
         else:
-            self.resize(1366, 740)
+            fit_to_screen(self, 1366, 740)
         if not self.settings.window_state.isEmpty():
             self.restoreState(self.settings.window_state)
         self._splitter_restored = False
@@ -560,7 +662,9 @@ class MainWindow(QMainWindow):
             return
         self._splitter_restored = True
         if self.settings.splitter_state.isEmpty():
-            self.splitter.setSizes([470, max(600, self.width() - 470)])
+            # 470 px of list at 1366 wide; a smaller screen (125%) gives the editor more.
+            list_width = min(LIST_WIDTH, round(self.width() * 0.36))
+            self.splitter.setSizes([list_width, self.width() - list_width])
         else:
             self.splitter.restoreState(self.settings.splitter_state)
 

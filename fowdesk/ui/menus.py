@@ -6,7 +6,12 @@ reporting cycle's in :mod:`fowdesk.ui.workflow`, the databases' in
 :mod:`fowdesk.ui.app`, Help's in :mod:`fowdesk.ui.help`. This module only
 decides where each appears, so the access keys of a menu can be read (and
 checked) together. To add an entry, make the action beside its work and add
-it to the menu's list below.
+it to the menu's list below, with an access key no other entry of that menu
+uses (``tests/ui/test_keyboard.py`` walks every menu).
+
+Access keys in use — File: N O T I E M P D H W V R B S F Q; Edit: U R F A;
+View: C D N P S T; Programme: S N P U R; Help: G K L A. The menu bar keeps
+F E V P H, which no tab, button or field label of the window uses.
 """
 
 from __future__ import annotations
@@ -87,7 +92,14 @@ def build_menu_bar(
             window.find_action, window.new_milestone_action,
         ],
     )  # fmt: skip
-    view_menu = _fill(bar.addMenu("&View"), [window.cards_action, window.dashboard_action])
+    view_menu = _fill(
+        bar.addMenu("&View"),
+        [
+            window.cards_action, window.dashboard_action, None,
+            window.next_pane_action, window.previous_pane_action,
+            window.next_section_action, window.previous_section_action,
+        ],
+    )  # fmt: skip
     programme_menu = _fill(
         bar.addMenu("&Programme"),
         [
@@ -96,6 +108,11 @@ def build_menu_bar(
         ],
     )  # fmt: skip
     help_menu = _fill(
-        bar.addMenu("&Help"), [help_actions.open_log_folder_action, None, help_actions.about_action]
-    )
+        bar.addMenu("&Help"),
+        [
+            help_actions.getting_started_action, help_actions.shortcuts_action, None,
+            help_actions.open_log_folder_action, None,
+            help_actions.about_action,
+        ],
+    )  # fmt: skip
     return Menus(file_menu, edit_menu, view_menu, programme_menu, help_menu)

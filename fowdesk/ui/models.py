@@ -31,8 +31,9 @@ from fowdesk.domain.model import (
     MilestoneStatus,
     Rag,
 )
-from fowdesk.domain.rag import RagResult, card_rag, milestone_rag
+from fowdesk.domain.rag import RAG_MEANINGS, RagResult, card_rag, milestone_rag
 from fowdesk.ui.table_models import HeadedTableModel, Index
+from fowdesk.ui.text import spoken_rag
 
 #: Role giving the row's UUID (cards, milestones) so views never keep row numbers.
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -141,7 +142,7 @@ class CardListModel(HeadedTableModel):
                 return format_leads(row.leads)
             if column == self.RAG:
                 if role == Qt.ItemDataRole.AccessibleTextRole:
-                    return row.rag.rag.label
+                    return spoken_rag(row.rag)
                 return row.rag.rag.value + ("*" if row.rag.overridden else "")
             if column == self.STATUS:
                 return row.status
@@ -364,8 +365,12 @@ class MilestoneTableModel(HeadedTableModel):
             return uk_date(m.completed_on)
         if column == self.RAG:
             if rag is None:
-                return "–"
-            return rag.label if role == Qt.ItemDataRole.AccessibleTextRole else rag.value
+                return (
+                    "Cancelled – not counted" if role == Qt.ItemDataRole.AccessibleTextRole else "–"
+                )
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return f"{rag.label} – {RAG_MEANINGS[rag].lower()}"
+            return rag.value
         if column == self.REVISED:
             if not m.revisions:
                 return ""

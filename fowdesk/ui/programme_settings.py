@@ -33,6 +33,7 @@ from fowdesk.domain.narrative import paragraphs_from_text, paragraphs_to_text
 from fowdesk.errors import FowdeskError
 from fowdesk.storage.repository import Repository
 from fowdesk.ui.table_models import HeadedTableModel, Index
+from fowdesk.ui.widgets.sizing import fit_to_screen
 
 
 class LeadKeyModel(HeadedTableModel):
@@ -97,7 +98,7 @@ class ProgrammeSettingsDialog(QDialog):
         programme = repo.load_programme(code)
         self.setWindowTitle(f"Programme settings – {programme.code}")
         self.setAccessibleName("Programme settings")
-        self.resize(820, 560)
+        fit_to_screen(self, 820, 560)
 
         self.title_edit = QLineEdit(programme.title)
         self.title_edit.setAccessibleName("Programme title")
@@ -140,7 +141,7 @@ class ProgrammeSettingsDialog(QDialog):
         )
         self.key_view.horizontalHeader().setStretchLastSection(True)
         self.add_lead_button = QPushButton("&Add lead role")
-        self.remove_lead_button = QPushButton("&Remove lead role")
+        self.remove_lead_button = QPushButton("Re&move lead role")
         self.add_lead_button.clicked.connect(self._add_lead)
         self.remove_lead_button.clicked.connect(self._remove_lead)
         key = QWidget()
@@ -153,6 +154,7 @@ class ProgrammeSettingsDialog(QDialog):
         key_layout.addLayout(buttons_row)
 
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Settings sections")
         self.tabs.addTab(report, "Report")
         self.tabs.addTab(themes, "Themes")
         self.tabs.addTab(key, "Lead-role key")

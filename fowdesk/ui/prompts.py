@@ -1,7 +1,8 @@
 """Everything that stops and waits for a person: one module, so tests answer it.
 
 Each function here blocks until the officer answers (a modal dialog, a
-message box, the print dialog). The window and the workflow call them through
+message box, the print dialog) or hands over to another program (a file
+opened in the desktop's own application). The window and the workflow call them through
 this module (``prompts.run_dialog(...)``), so a test replaces them with
 ``monkeypatch.setattr(prompts, ...)`` and no dialog is ever left open on a run.
 """
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from fowdesk.ui import printing
+from fowdesk.ui.text import sentence
 
 
 def ask_open_exported(parent: QWidget, path: Path) -> str:
@@ -34,12 +38,21 @@ def ask_open_exported(parent: QWidget, path: Path) -> str:
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
-    """The same one clear line the command line prints."""
-    QMessageBox.warning(parent, "fowdesk", message)
+    """The same one clear line the command line prints, written as a sentence."""
+    QMessageBox.warning(parent, "fowdesk", sentence(message))
 
 
 def show_info(parent: QWidget, title: str, message: str) -> None:
-    QMessageBox.information(parent, title, message)
+    QMessageBox.information(parent, title, sentence(message))
+
+
+def show_about(parent: QWidget, title: str, text: str) -> None:
+    QMessageBox.about(parent, title, text)
+
+
+def open_path(path: Path) -> None:
+    """Open a file or folder in the desktop's own application (a file manager, Excel)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def run_dialog(dialog: QDialog) -> bool:

@@ -3,7 +3,9 @@
 ``python -m fowdesk.ui.screenshots OUTDIR`` builds a fresh seeded database in a
 temp folder (the officer's own database and settings are never touched) and
 saves one PNG per view with ``QWidget.grab()``. Runs offscreen or under
-``xvfb-run -s "-screen 0 1366x768x24"``.
+``xvfb-run -s "-screen 0 1366x768x24"``; with ``QT_SCALE_FACTOR=1.25`` (a
+laptop at 125%) the window takes the same 1366×768 pixels, so it has less
+room for its text.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         _sample_edits(repo)
         desk = DeskApplication(settings)
         window = desk.open_window(repo)
-        window.resize(*SIZE)
+        ratio = window.devicePixelRatio()  # 1.25 at 125%: fewer logical pixels on screen
+        window.resize(round(SIZE[0] / ratio), round(SIZE[1] / ratio))
         window.show()
         _settle()
 
@@ -114,6 +117,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         shot("06-ds2430-priority-1-deliverables-with-benefits")
         window.open_programme("FOW")
         _workflow_shots(window, repo, Path(tmp), shot)
+        _help_shots(window, repo, shot)
         window.close()
         repo.close()
     del app
@@ -138,7 +142,7 @@ def _workflow_shots(window: Any, repo: Any, folder: Path, shot: Any) -> None:
     shot("08-import-preview-with-a-conflict", preview)
     preview.close()
 
-    _, _, pdf = report_pdf_bytes(repo, code="FOW", appendix="1")
+    _, _, pdf = report_pdf_bytes(repo, code="FOW")  # February 2020 as it was published
     printing = print_preview_dialog(window, pdf, "FOW February 2020")
     printing.resize(1366, 740)
     printing.show()
@@ -149,6 +153,27 @@ def _workflow_shots(window: Any, repo: Any, folder: Path, shot: Any) -> None:
     settings.show()
     shot("10-programme-settings", settings)
     settings.close()
+
+
+def _help_shots(window: Any, repo: Any, shot: Any) -> None:
+    """The Help menu's guide and shortcuts, and the restore list."""
+    from fowdesk.storage.backups import list_backups
+    from fowdesk.ui.help import GuideDialog, ShortcutsDialog
+    from fowdesk.ui.workflow_dialogs import RestoreBackupDialog
+
+    guide = GuideDialog(window)
+    guide.show()
+    shot("11-help-getting-started", guide)
+    guide.close()
+    shortcuts = ShortcutsDialog(window)
+    shortcuts.show()
+    shot("12-help-keyboard-shortcuts", shortcuts)
+    shortcuts.close()
+    repo.backup(reason="manual")
+    restore = RestoreBackupDialog(list_backups(repo.backups_dir), window)
+    restore.show()
+    shot("13-restore-from-a-backup", restore)
+    restore.close()
 
 
 def main(argv: list[str] | None = None) -> int:

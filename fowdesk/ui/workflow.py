@@ -19,8 +19,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from fowdesk import paths
@@ -106,7 +106,7 @@ class Workflow(QObject):
             tip="The report as a Word document for the committee clerk's agenda pack",
         )
         self.preview_action = a("Print pre&view…", self.print_preview)
-        self.print_action = a("&Print report…", self.print_report, "Ctrl+P")
+        self.print_action = a("P&rint report…", self.print_report, "Ctrl+P")
         self.backup_action = a("&Back up now", self.backup_now)
         self.settings_action = a("Programme &settings…", self.programme_settings)
         self.new_programme_action = a("&New programme…", self.new_programme)
@@ -175,8 +175,7 @@ class Workflow(QObject):
             self.window.refresh_dashboard()
         choice = prompts.ask_open_exported(self.window, path)
         if choice:
-            target = path if choice == "file" else path.parent
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+            prompts.open_path(path if choice == "file" else path.parent)
 
     # ------------------------------------------------------------------ exports
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,14 +16,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from fowdesk.domain.model import Period
 from fowdesk.storage.backups import BackupFile
+from fowdesk.ui.widgets.sizing import fit_to_screen
 
 UK_DATE_FORMAT = "dd/MM/yyyy"
 
@@ -100,7 +102,7 @@ class PdfOptionsDialog(QDialog):
         self.appendix_edit = QLineEdit()
         self.appendix_edit.setAccessibleName("Appendix number")
         self.appendix_edit.setPlaceholderText("e.g. 1 (leave blank for none)")
-        self.changes_check = QCheckBox("Include “changes since the last report”")
+        self.changes_check = QCheckBox("&Include “changes since the last report”")
         self.changes_check.setChecked(True)
         form = QFormLayout()
         form.addRow("&Period:", self.period_combo)
@@ -115,29 +117,65 @@ class PdfOptionsDialog(QDialog):
         return self.period_combo.currentData(), appendix, self.changes_check.isChecked()
 
 
+def file_size(path: Path) -> str:
+    """A file's size as a person reads it: "812 KB", "3.4 MB"; "missing" if it has gone."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "missing"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 class RestoreBackupDialog(QDialog):
-    """Pick one of the rotating backups, newest first, to put back."""
+    """Pick one of the rotating backups, newest first, to put back: file, date, size, why."""
+
+    HEADINGS = ("Taken", "Why", "Size", "File")
 
     def __init__(self, backups: Sequence[BackupFile], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Restore from a backup")
-        self.list = QListWidget()
+        self.list = QTreeWidget()
         self.list.setAccessibleName("Backups")
+        self.list.setRootIsDecorated(False)
+        self.list.setHeaderLabels(self.HEADINGS)
         for backup in backups:
-            reason = backup.reason.replace("-", " ")
-            item = QListWidgetItem(f"{backup.taken_at:%d/%m/%Y %H:%M:%S} — {reason}")
-            item.setData(256, str(backup.path))
-            self.list.addItem(item)
+            item = QTreeWidgetItem(
+                [
+                    f"{backup.taken_at:%d/%m/%Y %H:%M:%S}",
+                    backup.reason.replace("-", " "),
+                    file_size(backup.path),
+                    backup.path.name,
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, str(backup.path))
+            item.setToolTip(3, str(backup.path))
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
+            self.list.addTopLevelItem(item)
+        for column in range(len(self.HEADINGS)):
+            self.list.resizeColumnToContents(column)
         if backups:
-            self.list.setCurrentRow(0)
-        note = QLabel("The current database is backed up first, so a restore can itself be undone.")
+            self.list.setCurrentItem(self.list.topLevelItem(0))
+        self.list.itemActivated.connect(lambda *_: self.accept())
+        label = QLabel("&Backups, newest first:")
+        label.setBuddy(self.list)
+        folder = backups[0].path.parent if backups else None
+        note = QLabel(
+            "The current database is backed up first, so a restore can itself be undone."
+            + (f" The backups are in {folder}." if folder else "")
+        )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(label)
         layout.addWidget(self.list)
         layout.addWidget(note)
         layout.addWidget(_buttons(self, "Restore"))
-        self.resize(480, 360)
+        fit_to_screen(self, 720, 400)
+
+    def count(self) -> int:
+        return self.list.topLevelItemCount()
 
     def chosen_path(self) -> str | None:
         item = self.list.currentItem()
-        return item.data(256) if item else None
+        return str(item.data(0, Qt.ItemDataRole.UserRole)) if item else None

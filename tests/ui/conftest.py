@@ -60,6 +60,7 @@ def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dialogs, "edit_preferences", unexpected)
     for name in (
         "run_dialog", "ask_open_exported", "confirm_publish", "show_print_preview", "print_report",
+        "open_path",
     ):  # fmt: skip
         monkeypatch.setattr(prompts, name, unexpected)
 

@@ -707,3 +707,106 @@ def test_preferences_export_folder_label_is_a_shortcut_not_a_stray_ampersand(
     assert "Default &export folder:" in texts  # shown as "Default export folder:" with E underlined
     qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
     assert dialog.folder_edit.hasFocus()
+
+
+# ---------------------------------------------------------------------- polish: limits and feedback
+
+
+def test_a_title_stops_at_250_characters_and_the_counter_says_so(
+    window: MainWindow, opener, qtbot
+) -> None:
+    from fowdesk.domain.limits import TITLE_MAX_CHARS
+
+    open_card(window, "5")
+    title, counter = window.editor.title_edit, window.editor.title_counter
+    assert counter.isVisible() and counter.text() == f"14/{TITLE_MAX_CHARS}"  # "Digital Skills"
+    QGuiApplication.clipboard().setText("word " * 160)  # 800 characters pasted
+    title.setFocus()
+    title.selectAll()
+    qtbot.keyClick(title, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(title, "more")  # typing at the limit adds nothing
+    assert len(title.text()) == TITLE_MAX_CHARS
+    assert counter.text() == f"{TITLE_MAX_CHARS}/{TITLE_MAX_CHARS}"
+    qtbot.keyClick(title, Qt.Key.Key_Return)
+    saved = card_in_file(opener.repo, "5").title
+    assert len(saved) <= TITLE_MAX_CHARS and saved.startswith("word word")
+    # The heading stays a heading: at most three lines at 1366 wide.
+    window.resize(1366, 768)
+    heading = window.editor.heading
+    assert heading.height() <= 3 * heading.fontMetrics().lineSpacing() + 8
+
+
+def test_a_title_longer_than_the_limit_already_stored_is_shown_whole_and_may_only_shrink(
+    window: MainWindow, opener, other_process: Repository, qtbot
+) -> None:
+    card = card_in_file(other_process, "5")
+    long_title = "Digital skills " + "for everyone " * 60
+    other_process.update_card(card.uuid, card.version, title=long_title.strip())
+    window.reload()
+    open_card(window, "5")
+    title = window.editor.title_edit
+    assert title.text() == long_title.strip()
+    assert "too long" in window.editor.title_counter.text()
+    title.setFocus()
+    title.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(title, "x")
+    assert title.text() == long_title.strip(), "nothing is added to an over-long title"
+    qtbot.keyClick(title, Qt.Key.Key_Backspace)
+    assert title.text() == long_title.strip()[:-1], "but it can be shortened"
+
+
+def test_clearing_a_title_says_a_title_is_required_instead_of_putting_the_old_one_back(
+    window: MainWindow, opener, qtbot
+) -> None:
+    open_card(window, "5")
+    editor = window.editor
+    title = editor.title_edit
+    title.setFocus()
+    title.selectAll()
+    qtbot.keyClick(title, Qt.Key.Key_Delete)
+    qtbot.keyClick(title, Qt.Key.Key_Tab)  # leaving the field saves it
+    assert title.text() == "", "the officer's empty box is left as typed"
+    assert editor.title_problem.isVisible()
+    assert editor.title_problem.text() == "A title is required"
+    assert window.save_state.text() == "Title not saved: a title is required"
+    assert card_in_file(opener.repo, "5").title == "Digital Skills", "nothing was saved"
+    title.setFocus()
+    qtbot.keyClicks(title, "Digital skills for all")
+    qtbot.keyClick(title, Qt.Key.Key_Return)
+    assert not editor.title_problem.isVisible()
+    assert card_in_file(opener.repo, "5").title == "Digital skills for all"
+
+
+def test_a_dash_and_a_space_become_a_bullet_as_they_are_typed(
+    march_window: MainWindow, opener, qtbot
+) -> None:
+    window = march_window
+    open_card(window, "2", tab=1)
+    edit = window.editor.progress_edit
+    edit.setFocus()
+    edit.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(edit, "- ")
+    last = edit.document().lastBlock()
+    assert last.text() == "• ", "shown as a bullet at once, not after reloading"
+    assert last.blockFormat().leftMargin() > 0
+    qtbot.keyClicks(edit, "RSA board met")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter after it continues the list
+    qtbot.keyClicks(edit, "Pilot agreed")
+    lines = edit.toPlainText().split("\n")
+    assert lines[-2:] == ["• RSA board met", "• Pilot agreed"]
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter on the empty bullet: a plain paragraph
+    qtbot.keyClicks(edit, "Next:")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(edit, "* ")  # typed on a plain line, it is a bullet at once too
+    assert edit.document().lastBlock().text() == "• "
+    qtbot.keyClicks(edit, "Launch")
+    window.editor.flush()
+    saved = card_in_file(opener.repo, "2").progress_for("March 2020")
+    assert [(p.text, p.bulleted) for p in saved[-4:]] == [
+        ("RSA board met", True),
+        ("Pilot agreed", True),
+        ("Next:", False),
+        ("Launch", True),
+    ]

@@ -128,11 +128,15 @@ def test_my_lead_preference_filters_the_list_on_start(opener, settings: Settings
 
 def test_rag_column_is_a_letter_readable_without_colour(window: MainWindow) -> None:
     model = window.card_model
+    spoken = []
     for row in range(model.rowCount()):
         letter = model.index(row, CardListModel.RAG).data()
         name = model.index(row, CardListModel.RAG).data(Qt.ItemDataRole.AccessibleTextRole)
         assert letter[0] in "RAGC"
-        assert name in ("Red", "Amber", "Green", "Complete")
+        assert name.split(" – ")[0] in ("Red", "Amber", "Green", "Complete")
+        spoken.append(name)
+    # A screen reader hears what the colour means, not just its name.
+    assert any(n.startswith("Red – overdue by more than 30 days: ") for n in spoken)
 
 
 def test_cross_reference_button_jumps_to_the_card_it_names(window: MainWindow, qtbot) -> None:
@@ -176,3 +180,26 @@ def test_a_file_that_is_not_fowdesks_gets_one_clear_message(tmp_path: Path, mess
     assert len(messages) == 1 and messages[0][0] == "critical"
     assert "\n" not in messages[0][2]
     assert junk.read_bytes() == b"Dear colleague, " * 200
+
+
+def test_switching_programme_says_that_undo_history_was_cleared(window: MainWindow, qtbot) -> None:
+    window.show_ref("5")
+    title = window.editor.title_edit
+    title.setFocus()
+    title.selectAll()
+    qtbot.keyClicks(title, "Digital skills for all")
+    qtbot.keyClick(title, Qt.Key.Key_Return)
+    assert window.undo_action.isEnabled()
+    window.programme_combo.setFocus()
+    qtbot.keyClick(window.programme_combo, Qt.Key.Key_Down)  # FOW → DS2430, by keyboard
+    assert window.programme is not None and window.programme.code == "DS2430"
+    assert not window.undo_action.isEnabled()
+    assert window.save_state.text() == (
+        "Showing DS2430: the changes made in FOW are saved, but can no longer be undone"
+    )
+
+
+def test_switching_programme_with_nothing_to_undo_says_nothing(window: MainWindow) -> None:
+    window.save_state.setText("Saved")
+    window.open_programme("DS2430")
+    assert window.save_state.text() == "Saved"

@@ -74,7 +74,7 @@ def test_a_failing_slot_is_logged_shown_and_the_window_lives_on(
     assert "Traceback (most recent call last)" in log_text()
     dialog = hook.dialog
     assert isinstance(dialog, ErrorDialog) and dialog.isVisible()
-    assert dialog.message.text().startswith("unexpected ValueError: a deliberate bug in a slot")
+    assert dialog.message.text().startswith("Unexpected ValueError: a deliberate bug in a slot")
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()
     assert "Traceback" in copied and "broken_slot" in copied
@@ -143,7 +143,7 @@ def test_the_window_says_it_recovered_an_interrupted_write(
     try:
         window = DeskApplication(settings).open_window(repo)
         qtbot.addWidget(window)
-        assert window.save_state.text().startswith("recovered from an interrupted write (")
+        assert window.save_state.text().startswith("Recovered from an interrupted write (")
         assert window.programme is not None
         assert not window.programme.period("Spring").published
     finally:

@@ -45,9 +45,9 @@ def test_milestone_model_with_a_revised_and_an_unreadable_target(
     assert model.rowCount() == 8
     assert model.index(0, MilestoneTableModel.REVISED).data() == "1× – originally March 2020"
     assert model.index(0, MilestoneTableModel.RAG).data(Qt.ItemDataRole.AccessibleTextRole) in (
-        "Green",
-        "Amber",
-        "Red",
+        "Green – on track",
+        "Amber – due within 30 days, overdue or delayed",
+        "Red – overdue by more than 30 days",
     )
     qtmodeltester.check(model)
 

@@ -53,8 +53,14 @@ def test_a_failing_job_reports_its_one_line(qtbot: Any, seeded_path: Path) -> No
         raise InvalidInput("period 'May 2020' already exists")
 
     failures: list[str] = []
-    runnable = start_job(seeded_path, job, on_success=lambda _r: None, on_failure=failures.append)
-    with qtbot.waitSignal(runnable.signals.finished, timeout=10000):
-        pass
-    qtbot.waitUntil(lambda: bool(failures))
+    finished: list[bool] = []
+    # Wired before the job starts: a finished signal cannot slip past the test.
+    start_job(
+        seeded_path,
+        job,
+        on_success=lambda _r: None,
+        on_failure=failures.append,
+        on_finished=lambda: finished.append(True),
+    )
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
     assert failures == ["period 'May 2020' already exists"]

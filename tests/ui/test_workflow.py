@@ -350,7 +350,7 @@ def test_restore_brings_back_a_backup(desk: Desk, qtbot: Any) -> None:
 
     def choose_newest(dialog: QDialog) -> bool:
         assert isinstance(dialog, RestoreBackupDialog)
-        assert dialog.list.count() >= 1
+        assert dialog.count() >= 1
         return True
 
     desk.dialog_answers.append(choose_newest)
@@ -513,7 +513,10 @@ def test_new_database_then_a_new_programme_then_back_through_recent_files(
         assert desk.path.resolve() in desk.settings.recent_files
         recent = desk.app.parts(window).databases.recent
         recent.aboutToShow.emit()
-        back = next(a for a in recent.actions() if a.text() == str(desk.path.resolve()))
+        back = next(a for a in recent.actions() if a.data() == str(desk.path.resolve()))
+        assert back.text().startswith("&") and back.isEnabled()
+        open_now = next(a for a in recent.actions() if a.data() == str(fresh.resolve()))
+        assert open_now.isChecked() and not open_now.isEnabled()
         back.trigger()
         again = desk.app.current_window
         assert again is not window
@@ -540,3 +543,90 @@ def test_opening_a_file_that_is_not_a_database_says_so_in_one_line_and_keeps_the
     assert "minutes.db" in messages[-1][2]
     assert letter.read_bytes() == before
     assert desk.window.programme is not None and desk.window.programme.code == "FOW"
+
+
+def test_the_restore_list_shows_each_backups_file_date_and_size(desk: Desk, qtbot: Any) -> None:
+    desk.trigger(desk.workflow.backup_action)
+    backup = list_backups(desk.repo.backups_dir)[0]
+    shown: list[list[str]] = []
+
+    def look(dialog: QDialog) -> bool:
+        assert isinstance(dialog, RestoreBackupDialog)
+        item = dialog.list.topLevelItem(0)
+        shown.append([item.text(c) for c in range(dialog.list.columnCount())])
+        return False
+
+    desk.dialog_answers.append(look)
+    desk.databases.restore.trigger()
+    taken, why, size, name = shown[0]
+    assert name == backup.path.name
+    assert taken == f"{backup.taken_at:%d/%m/%Y %H:%M:%S}"
+    assert why == "manual"
+    assert size.endswith(" KB") and int(size.split()[0]) == round(backup.path.stat().st_size / 1024)
+
+
+def test_messages_in_the_window_read_as_sentences_while_the_cli_keeps_its_line(
+    desk: Desk, messages: list[tuple[str, str, str]]
+) -> None:
+    desk.settings.my_lead = ""
+    desk.workflow.export_my_xlsx_action.trigger()
+    assert messages[-1][2] == "Set “my lead code” in Preferences to export your own return"
+
+
+def test_a_message_starting_with_a_file_name_keeps_its_case() -> None:
+    from fowdesk.ui.text import sentence
+
+    assert (
+        sentence("minutes.db is not a fowdesk database") == "minutes.db is not a fowdesk database"
+    )
+    assert sentence("there are no backups yet") == "There are no backups yet"
+    assert sentence("") == ""
+
+
+def test_the_import_preview_columns_fit_the_dialog_and_long_text_wraps(
+    desk: Desk, tmp_path: Path, qtbot: Any
+) -> None:
+    returned = desk.export_return(tmp_path / "return.xlsx")
+    long_reason = "The RSA board met late and asked for a fuller legal review " * 3
+    edit_return(
+        returned,
+        [
+            (
+                MILESTONES,
+                "Milestone",
+                "Agree terms of commission with the RSA",
+                "Target",
+                "June 2020",
+            ),
+            (
+                MILESTONES,
+                "Milestone",
+                "Agree terms of commission with the RSA",
+                "Reason for change",
+                long_reason,
+            ),
+        ],
+    )
+    seen = desk.answer_import_preview(apply=False)
+    desk.open_file = returned
+    desk.trigger(desk.workflow.import_action)
+    dialog = seen[0]
+    qtbot.addWidget(dialog)
+    dialog.resize(1000, 600)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    view = dialog.view
+    total = sum(view.columnWidth(c) for c in range(dialog.model.columnCount()))
+    assert total <= view.viewport().width() + 1, "every column, Note and Now too, is in view"
+    row = next(
+        r for r in range(dialog.model.rowCount()) if "Reason:" in dialog.model.preview_row(r).note
+    )
+    assert view.rowHeight(row) > 2 * view.fontMetrics().lineSpacing(), "the long note wraps"
+
+
+def test_the_status_bar_keeps_what_a_finished_job_did(desk: Desk, tmp_path: Path) -> None:
+    desk.export_return(tmp_path / "return.xlsx")
+    assert desk.window.save_state.text() == "Exported return.xlsx"
+    assert not desk.window.progress_bar.isVisible()
+    desk.trigger(desk.workflow.backup_action)
+    assert desk.window.save_state.text().startswith("Backed up to fowdesk-")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QTextBlockFormat, QTextCursor
+from PySide6.QtGui import QKeyEvent, QTextBlock, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QWidget
 
-from fowdesk.domain.narrative import BULLET, paragraphs_from_text
+from fowdesk.domain.narrative import BULLET, BULLET_MARKS, paragraphs_from_text
 
 #: Space after each narrative paragraph, so bullets read apart as in the printed report.
 PARAGRAPH_GAP_PX = 6
+
+#: Marks typed at the start of a line ("- ", "* ") that are shown as "• " at once.
+TYPED_MARKS = tuple(m for m in BULLET_MARKS if m != BULLET and len(m) == len(BULLET))
 
 
 def is_bullet_line(line: str) -> bool:
@@ -21,10 +24,12 @@ def is_bullet_line(line: str) -> bool:
 class NarrativeEdit(QTextEdit):
     """A narrative box that reads like the report: spaced paragraphs, hanging-indent bullets.
 
-    Enter on a bullet starts the next bullet, as in a word processor; Enter on
-    an empty bullet ends the list (the "• " is removed), so a plain paragraph
-    can follow. Only plain text goes in; what is stored is decided by the one
-    narrative rule (:func:`~fowdesk.domain.narrative.paragraphs_from_text`).
+    A line begun with "- " or "* " becomes a "• " bullet as it is typed, so
+    the box shows what will be stored and printed. Enter on a bullet starts
+    the next bullet, as in a word processor; Enter on an empty bullet ends the
+    list (the "• " is removed), so a plain paragraph can follow. Only plain
+    text goes in; what is stored is decided by the one narrative rule
+    (:func:`~fowdesk.domain.narrative.paragraphs_from_text`).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -49,7 +54,8 @@ class NarrativeEdit(QTextEdit):
             indent = float(self.fontMetrics().horizontalAdvance(BULLET))
             block = self.document().begin()
             while block.isValid():
-                bullet = is_bullet_line(block.text())
+                self._mark_as_bullet(block)
+                bullet = is_bullet_line(block.text()) or block.text().startswith(BULLET)
                 wanted = (
                     float(PARAGRAPH_GAP_PX),
                     indent if bullet else 0.0,
@@ -68,6 +74,23 @@ class NarrativeEdit(QTextEdit):
                 block = block.next()
         finally:
             self._formatting = False
+
+    @staticmethod
+    def _mark_as_bullet(block: QTextBlock) -> None:
+        """A line typed as "- " (or "* ") shows "• " at once; "• - " (Enter, then "- ") too."""
+        text = block.text()
+        if text.startswith(BULLET) and text[len(BULLET) :].startswith(TYPED_MARKS):
+            start, end = block.position(), block.position() + 2 * len(BULLET)
+        elif text.startswith(TYPED_MARKS):
+            start, end = block.position(), block.position() + len(BULLET)
+        else:
+            return
+        cursor = QTextCursor(block)
+        cursor.joinPreviousEditBlock()  # one Ctrl+Z takes back the "- " and all
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(BULLET)
+        cursor.endEditBlock()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (

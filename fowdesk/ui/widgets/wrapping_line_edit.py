@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QTextOption
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QWidget
 
 
@@ -16,15 +16,21 @@ class WrappingLineEdit(QPlainTextEdit):
     like a QLineEdit where the editor relies on it: ``text``/``setText``,
     ``textEdited`` for the officer's typing only, and ``editingFinished`` on
     Enter or when focus leaves. Enter never starts a new line; pasted line
-    breaks become spaces.
+    breaks become spaces. With ``max_length``, typing or pasting stops at that
+    many characters (a longer text already there is shown whole, and may only
+    shrink).
     """
 
     textEdited = Signal(str)
     editingFinished = Signal()
 
-    def __init__(self, max_lines: int = 4, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, max_lines: int = 4, parent: QWidget | None = None, *, max_length: int | None = None
+    ) -> None:
         super().__init__(parent)
         self._max_lines = max_lines
+        self.max_length = max_length
+        self._length = 0
         self._setting = False
         self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -75,7 +81,28 @@ class WrappingLineEdit(QPlainTextEdit):
 
     def _typed(self) -> None:
         if not self._setting:
+            self._keep_within_limit()
             self.textEdited.emit(self.toPlainText())
+        self._length = len(self.toPlainText())
+
+    def _keep_within_limit(self) -> None:
+        """Take back what was just typed or pasted beyond ``max_length``."""
+        if self.max_length is None:
+            return
+        length = len(self.toPlainText())
+        grown = length - max(self._length, self.max_length)
+        if length <= self.max_length or grown <= 0:
+            return
+        cursor = self.textCursor()
+        end = cursor.position()
+        cursor.setPosition(max(0, end - grown))
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self._setting = True
+        try:
+            cursor.removeSelectedText()
+        finally:
+            self._setting = False
+        self.setTextCursor(cursor)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
