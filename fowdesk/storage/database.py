@@ -744,7 +744,7 @@ def _unwritable_reason(path: Path) -> str:
             f"its folder {shown(folder)} is read-only (fowdesk writes a journal beside the "
             "database while it saves)"
         )
-    return "the disk or folder does not allow writing"
+    return "the database cannot be written here (a read-only disk, file or folder)"
 
 
 def translate_sqlite_error(
