@@ -106,10 +106,15 @@ def test_a_job_that_fails_with_a_bug_logs_its_traceback(qtbot: Any, seeded_path:
         raise RuntimeError("a deliberate bug in a job")
 
     failures: list[str] = []
-    runnable = start_job(seeded_path, job, on_success=lambda _r: None, on_failure=failures.append)
-    with qtbot.waitSignal(runnable.signals.finished, timeout=10000):
-        pass
-    qtbot.waitUntil(lambda: bool(failures))
+    finished: list[bool] = []
+    start_job(
+        seeded_path,
+        job,
+        on_success=lambda _r: None,
+        on_failure=failures.append,
+        on_finished=lambda: finished.append(True),
+    )
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
     assert failures == ["unexpected RuntimeError: a deliberate bug in a job; details in the log"]
     assert "RuntimeError: a deliberate bug in a job" in log_text()
     assert "in job" in log_text()
