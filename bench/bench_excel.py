@@ -23,7 +23,7 @@ import openpyxl
 
 from bench.synthetic import build_synthetic
 from bench.table import Row, print_table, size_from_argv, timed
-from fowdesk.exports.xlsx_import import apply_change_set, read_return
+from fowdesk.exports.xlsx_import import read_return
 from fowdesk.exports.xlsx_return import build_workbook, export_return
 from fowdesk.storage.repository import Repository
 
@@ -78,7 +78,7 @@ def main() -> None:
         rows.append((f"{size} Excel import preview, 200 edits", seconds, found, "≤ 5 s"))
         start = time.perf_counter()
         change_set = read_return(repo, target)
-        apply_change_set(repo, change_set)
+        repo.apply(change_set, source="import", author="bench")
         seconds = time.perf_counter() - start
         rows.append(
             (f"{size} Excel import, 200 edits (read + backup + apply)", seconds, "", "≤ 5 s")

@@ -1,7 +1,8 @@
 """The command line: the same operations as the window, scriptable.
 
 Exit 0 on success; 1 on a data or input error, with one line
-``fowdesk: error: …`` on stderr and no traceback; 2 on wrong usage. Faults
+``fowdesk: error: …`` on stderr and no traceback; 2 on wrong usage; 3 when
+an import applied its changes but left conflicts for someone to settle. Faults
 of the machine (a full disk, a read-only file, a lock held by another
 program) are input errors too: "unexpected" is kept for bugs, whose
 traceback goes to the log (:mod:`fowdesk.logs`). A wait for another
@@ -51,11 +52,19 @@ def _uk_date(text: str) -> date:
     return parsed
 
 
+EXIT_STATUS = (
+    "exit status: 0 success (an import applied, or had nothing to do); 1 refused, with one "
+    "line 'fowdesk: error: ...' on stderr and nothing written; 2 wrong usage; 3 an import "
+    "applied its changes but left conflicts for someone to settle"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="fowdesk",
         description="Record progress on a council programme offline; export Excel returns "
         "and committee PDF reports.",
+        epilog=EXIT_STATUS,
     )
     parser.add_argument("--version", action="version", version=f"fowdesk {__version__}")
     parser.add_argument(
@@ -106,9 +115,25 @@ def build_parser() -> argparse.ArgumentParser:
     as_json = kinds.add_parser("json", help="the whole database as JSON")
     as_json.add_argument("-o", "--output", required=True, help="file, or - for standard output")
 
-    imp = commands.add_parser("import", help="apply an Excel return")
+    imp = commands.add_parser(
+        "import",
+        help="apply an Excel return",
+        description="Apply an Excel return: each field the officer changed since the export "
+        "is applied, unless the database changed it too (a conflict, left as the database "
+        "has it). Every cell that needs fixing is named on one line, and nothing is written.",
+        epilog="exit status: 0 applied, or nothing to do; 1 refused, nothing written (the "
+        "file, its cells, or a published period); 3 applied, but conflicts were left for "
+        "someone to settle (the window's import preview settles them). --dry-run exits as "
+        "the import would.",
+    )
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+
+    returns = commands.add_parser(
+        "returns", help="the Excel returns exported, by return ID, and their imports"
+    )
+    returns.add_argument("--programme", help="programme code (default: the first)")
+    returns.add_argument("--period", help="only returns exported in this period (its label)")
 
     period = commands.add_parser("period", help="reporting periods")
     period_commands = period.add_subparsers(
@@ -239,10 +264,47 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
     repo = _open(args)
     try:
-        report = import_return(repo, args.file, dry_run=args.dry_run)
+        outcome = import_return(repo, args.file, dry_run=args.dry_run)
     finally:
         repo.close()
-    print(report, file=out)
+    print(outcome.text, file=out)
+    return outcome.status
+
+
+def cmd_returns(args: argparse.Namespace, out: TextIO) -> int:
+    repo = _open(args)
+    try:
+        code = repo.programme_code(args.programme)
+        listing = repo.returns(code, args.period)
+    finally:
+        repo.close()
+    where = f" in {args.period}" if args.period else ""
+    if not listing:
+        print(f"{code}: no returns exported{where} yet", file=out)
+        return 0
+    print(f"{code}: {len(listing)} return{'s' if len(listing) != 1 else ''}{where}", file=out)
+    for item in listing:
+        exported = item.exported
+        lead = f"lead {exported.lead}" if exported.lead else "all leads"
+        if exported.exported_by:
+            made = (
+                f"{exported.period_label}, {lead}, exported "
+                f"{exported.exported_at:%d/%m/%Y %H:%M} by {exported.exported_by} "
+                f"({exported.filename})"
+            )
+        else:
+            made = "not exported from this database"
+        print(f"{exported.return_id}  {made}", file=out)
+        if not item.imports:
+            print("    not imported", file=out)
+        for done in item.imports:
+            author = f" (return by {done.author})" if done.author else ""
+            left = f", {done.conflicts_left} conflict(s) left" if done.conflicts_left else ""
+            print(
+                f"    imported {done.at:%d/%m/%Y %H:%M} by {done.who}{author}: "
+                f"{done.changes} change(s){left}",
+                file=out,
+            )
     return 0
 
 
@@ -385,6 +447,7 @@ COMMANDS = {
     "init": cmd_init,
     "export": cmd_export,
     "import": cmd_import,
+    "returns": cmd_returns,
     "period": cmd_period,
     "changes": cmd_changes,
     "check": cmd_check,

@@ -17,7 +17,7 @@ import pytest
 from fowdesk.cli import main
 from fowdesk.domain.model import CardStatus, MilestoneStatus, Rag
 from fowdesk.errors import FowdeskError
-from fowdesk.exports.xlsx_import import apply_change_set, read_return
+from fowdesk.exports.xlsx_import import read_return
 from fowdesk.exports.xlsx_return import export_return
 from fowdesk.storage.repository import Repository
 
@@ -300,14 +300,16 @@ def test_a_field_both_sides_changed_is_a_conflict_and_the_database_keeps_its_val
     edit(exported, officer)
     before = checksum(db)
     code, out, err = run(db, "import", str(exported), "--dry-run", capsys=capsys)
-    assert code == 0, err
+    assert code == 3, err  # the import would leave a conflict
     assert checksum(db) == before
     assert "Conflicts, not applied (1)" in out
-    assert 'Status: return "Complete", database "Delayed" (changed by colleague)' in out
+    assert 'Status: return "Complete", database "Delayed" (changed by colleague on ' in out
     assert 'Status: "Not started" → "In progress"' in out
 
     code, out, err = run(db, "import", str(exported), capsys=capsys)
-    assert code == 0, err
+    assert code == 3, err
+    assert err == ""
+    assert "1 conflict left for someone to settle: Milestones row " in out
     after = load(db)
     assert after.card("2").milestones[0].status is MilestoneStatus.DELAYED
     assert after.card("2").milestones[2].status is MilestoneStatus.IN_PROGRESS
@@ -371,8 +373,11 @@ def test_an_edited_rag_is_not_imported_and_the_preview_points_to_the_override(
     before = checksum(db)
     code, out, _ = run(db, "import", str(exported), capsys=capsys)
     assert code == 0
-    assert "No changes" in out
-    assert "use RAG override with an Override reason" in out
+    assert "No changes" not in out and "Nothing to apply." in out
+    assert (
+        "Not taken (1):\n  - Recommendations row 2, RAG: 'R' – worked out by fowdesk and not "
+        "imported; to change it, use RAG override with an Override reason"
+    ) in out
     assert checksum(db) == before
 
 
@@ -396,7 +401,7 @@ def test_worked_out_cells_left_stale_by_a_real_change_raise_no_warning(
     finally:
         repo.close()
     assert change_set.change_count == 1
-    assert not [w for w in change_set.warnings if "worked out" in w], change_set.warnings
+    assert not change_set.not_taken and not change_set.warnings
 
 
 def test_an_edited_due_by_on_an_untouched_row_is_pointed_at_target(
@@ -417,7 +422,9 @@ def test_an_edited_due_by_on_an_untouched_row_is_pointed_at_target(
     finally:
         repo.close()
     assert change_set.is_empty
-    assert any("Due by" in w and "change Target" in w for w in change_set.warnings)
+    assert [(n.column, n.value, n.why) for n in change_set.not_taken] == [
+        ("Due by", "01/01/2021", "worked out from Target and not imported; change Target")
+    ]
 
 
 def test_a_rag_override_with_its_reason_is_imported(db: Path, exported: Path, capsys) -> None:
@@ -447,7 +454,7 @@ def test_an_unknown_lead_code_is_a_warning_and_is_kept(db: Path, exported: Path,
     edit(exported, officer)
     code, out, err = run(db, "import", str(exported), "--dry-run", capsys=capsys)
     assert code == 0, err
-    assert "column Lead: 'NEW' is not in the key (kept as written)" in out
+    assert "Recommendations row 11, Lead: 'NEW' is not in the key (kept as written)" in out
     run(db, "import", str(exported), capsys=capsys)
     assert load(db).card("10").leads == ["HOD", "NEW"]
 
@@ -472,7 +479,7 @@ def test_the_database_changing_between_preview_and_apply_imports_nothing(
         finally:
             other.close()
         with pytest.raises(FowdeskError, match="changed after the preview"):
-            apply_change_set(repo, change_set)
+            repo.apply(change_set, source="import")
     finally:
         repo.close()
     after = load(db)

@@ -48,6 +48,12 @@ def quality_notes(programme: Programme, as_at: date) -> list[str]:
                 "not exist"
             )
         for milestone in card.milestones:
+            if milestone.completed_on and milestone.status is not MilestoneStatus.COMPLETE:
+                notes.append(
+                    f"{code} rec {card.ref}: milestone {milestone.description!r} has a completion "
+                    f"date ({milestone.completed_on:%d/%m/%Y}) but its status is "
+                    f"{milestone.status}, not Complete"
+                )
             if milestone.status is MilestoneStatus.CANCELLED:
                 continue
             if not target_is_understood(milestone.target):

@@ -4,7 +4,9 @@ A column's header is what a PMO officer sees and what the reader looks for
 (in any order, after Excel or LibreOffice re-saved the file); its ``key`` is
 what the code calls it. Whether a column is read back on import is decided
 here too, so the writer's "for reading only" and the reader's "ignored" can
-never disagree.
+never disagree: a column declared ``editable=False`` is written, kept in the
+return's base, and an officer's edit to it is listed as not taken, with its
+``note`` as the reason.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Column:
     #: The import refuses a return that lacks this column.
     required: bool = True
     hidden: bool = False
+    #: Why an edit to a read-only column is not imported (the preview says it).
+    note: str = "worked out by fowdesk, for reading; not imported"
 
 
 SUMMARY = "Summary"
@@ -44,8 +48,8 @@ CHANGES = "Changes"
 KEY = "Key"
 SHEET_NAMES = (SUMMARY, RECOMMENDATIONS, MILESTONES, CHANGES, KEY)
 
-#: Sheets an import cannot do without (Changes and Key are for reading).
-REQUIRED_SHEETS = (SUMMARY, RECOMMENDATIONS, MILESTONES)
+#: Sheets an import cannot do without (Summary, Changes and Key are for reading).
+REQUIRED_SHEETS = (RECOMMENDATIONS, MILESTONES)
 
 #: The table names the data sheets' Excel tables are given.
 TABLE_NAMES = {
@@ -55,19 +59,49 @@ TABLE_NAMES = {
     KEY: "LeadKey",
 }
 
+_KEPT_BY_REVISIONS = (
+    "kept by fowdesk from the target's revisions and not imported; change Target "
+    "(with a Reason for change)"
+)
+
 RECOMMENDATION_COLUMNS: tuple[Column, ...] = (
     Column("ref", "Ref", 7),
     Column("title", "Title", 34, Kind.LONG),
     Column("theme", "Theme", 12, Kind.LONG),
     Column("lead", "Lead", 9, Kind.LONG),
-    Column("rag", "RAG", 6, Kind.RAG, editable=False, required=False),
-    Column("previous_rag", "Previous RAG", 9, Kind.RAG, editable=False, required=False),
+    Column(
+        "rag",
+        "RAG",
+        6,
+        Kind.RAG,
+        editable=False,
+        required=False,
+        note="worked out by fowdesk and not imported; to change it, use RAG override "
+        "with an Override reason",
+    ),
+    Column(
+        "previous_rag",
+        "Previous RAG",
+        9,
+        Kind.RAG,
+        editable=False,
+        required=False,
+        note="the RAG in the last published report; not imported",
+    ),
     Column("rag_override", "RAG override", 9, Kind.RAG),
     Column("rag_override_reason", "Override reason", 18, Kind.LONG),
     Column("status", "Status", 12),
     Column("progress", "Progress to date", 62, Kind.LONG),
     Column("next_steps", "Next steps", 22, Kind.LONG),
-    Column("updated", "Last updated", 17, Kind.DATETIME, editable=False, required=False),
+    Column(
+        "updated",
+        "Last updated",
+        17,
+        Kind.DATETIME,
+        editable=False,
+        required=False,
+        note="set by fowdesk when the row changes; not imported",
+    ),
     Column("id", "ID", 38, hidden=True),
     Column("version", "Version", 9, Kind.NUMBER, hidden=True),
 )
@@ -76,13 +110,53 @@ MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("ref", "Ref", 7),
     Column("description", "Milestone", 44, Kind.LONG),
     Column("target", "Target", 20, Kind.LONG),
-    Column("due_by", "Due by", 13, Kind.DATE, editable=False, required=False),
+    Column(
+        "due_by",
+        "Due by",
+        13,
+        Kind.DATE,
+        editable=False,
+        required=False,
+        note="worked out from Target and not imported; change Target",
+    ),
     Column("status", "Status", 12),
-    Column("rag", "RAG", 6, Kind.RAG, editable=False, required=False),
+    Column(
+        "rag",
+        "RAG",
+        6,
+        Kind.RAG,
+        editable=False,
+        required=False,
+        note="worked out from Target and Status and not imported",
+    ),
     Column("completed_on", "Completed on", 13, Kind.DATE),
-    Column("original_target", "Original target", 18, Kind.LONG, editable=False, required=False),
-    Column("slippage", "Slippage (days)", 9, Kind.NUMBER, editable=False, required=False),
-    Column("revisions", "Revisions", 9, Kind.NUMBER, editable=False, required=False),
+    Column(
+        "original_target",
+        "Original target",
+        18,
+        Kind.LONG,
+        editable=False,
+        required=False,
+        note=_KEPT_BY_REVISIONS,
+    ),
+    Column(
+        "slippage",
+        "Slippage (days)",
+        9,
+        Kind.NUMBER,
+        editable=False,
+        required=False,
+        note=_KEPT_BY_REVISIONS,
+    ),
+    Column(
+        "revisions",
+        "Revisions",
+        9,
+        Kind.NUMBER,
+        editable=False,
+        required=False,
+        note=_KEPT_BY_REVISIONS,
+    ),
     Column("reason", "Reason for change", 24, Kind.LONG),
     Column("notes", "Notes", 26, Kind.LONG),
     Column("id", "ID", 38, hidden=True),
@@ -129,6 +203,15 @@ SUMMARY_AS_AT = "As at"
 SUMMARY_LEAD = "Lead"
 SUMMARY_EXPORTED = "Exported"
 SUMMARY_EXPORTED_BY = "Exported by"
+SUMMARY_RETURN_ID = "Return ID"
+
+#: The workbook's custom document properties: the return ID, and (for a return whose
+#: export this database did not record) what it was exported from.
+PROPERTY_RETURN_ID = "fowdesk return ID"
+PROPERTY_PROGRAMME = "fowdesk programme"
+PROPERTY_PERIOD = "fowdesk period"
+PROPERTY_LEAD = "fowdesk lead"
+PROPERTY_EXPORTED = "fowdesk exported"
 
 #: Excel's limit on the characters in one cell (openpyxl would cut longer text silently).
 CELL_LIMIT = 32_767

@@ -14,6 +14,13 @@ list in :mod:`fowdesk.exports.xlsx_columns`.
 
 Every text cell goes through :func:`safe_text` and is stored as text: an
 officer's "=HYPERLINK(…)" stays words, never a formula.
+
+Every export has a return ID (a UUID) on the Summary sheet and in the
+workbook's custom document properties. :func:`export_return` records it with
+the return's *base* (every cell of every data row as written), so the import
+can tell an officer's edit from a value that merely went stale. Recording is
+best-effort, like the export log: a database that cannot be written to still
+exports, and says so in one line.
 """
 
 from __future__ import annotations
@@ -22,16 +29,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from copy import copy
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import CellIsRule
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -43,31 +50,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fowdesk import paths
 from fowdesk.domain.changes import Change
-from fowdesk.domain.leads import format_leads, normalise_code
 from fowdesk.domain.model import (
     RAG_COLOURS,
     Card,
     CardStatus,
-    Milestone,
     MilestoneStatus,
     Programme,
     Rag,
+    new_uuid,
 )
-from fowdesk.domain.narrative import paragraphs_to_text
 from fowdesk.domain.periods import report_as_at
-from fowdesk.domain.rag import card_rag, milestone_rag
+from fowdesk.domain.returns import ExportedReturn
 from fowdesk.domain.summary import summarise
-from fowdesk.errors import FowdeskError, InvalidInput
+from fowdesk.errors import FowdeskError
 from fowdesk.exports.files import write_atomically
 from fowdesk.exports.xlsx_columns import (
-    CELL_LIMIT,
-    CHANGE_COLUMNS,
-    CHANGES,
     KEY,
-    KEY_COLUMNS,
     MILESTONE_COLUMNS,
     MILESTONES,
     OVERDUE_COLUMNS,
+    PROPERTY_EXPORTED,
+    PROPERTY_LEAD,
+    PROPERTY_PERIOD,
+    PROPERTY_PROGRAMME,
+    PROPERTY_RETURN_ID,
     RECOMMENDATION_COLUMNS,
     RECOMMENDATIONS,
     SPARE_ROWS,
@@ -79,14 +85,33 @@ from fowdesk.exports.xlsx_columns import (
     SUMMARY_LEAD,
     SUMMARY_PERIOD,
     SUMMARY_PROGRAMME,
+    SUMMARY_RETURN_ID,
     TABLE_NAMES,
     Column,
     Kind,
     column_letter_map,
 )
+from fowdesk.exports.xlsx_rows import (
+    SheetRows,
+    cards_for_lead,
+    milestone_values,
+    recommendation_values,
+    resolve_lead,
+    return_base,
+    return_sheets,
+)
+from fowdesk.exports.xlsx_values import safe_text
 
-#: Characters openpyxl refuses in a cell (and XML cannot hold); tab and newlines stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+__all__ = [
+    "SheetRows",
+    "build_workbook",
+    "cards_for_lead",
+    "export_return",
+    "milestone_values",
+    "recommendation_values",
+    "resolve_lead",
+    "safe_text",
+]
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
@@ -101,141 +126,6 @@ _TITLE = Font(name=_FONT_NAME, size=14, bold=True)
 _ON_COLOUR = Font(name=_FONT_NAME, size=11, bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill(start_color="DCE6F1", end_color="DCE6F1", fill_type="solid")
 _HEADER_HEIGHT = 30
-
-
-def safe_text(value: object) -> str:
-    """Text as a cell may hold it: control characters removed, line ends as "\\n"."""
-    if value is None:
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
-
-
-@dataclass
-class SheetRows:
-    """One data sheet's rows, as plain values, before anything is written."""
-
-    name: str
-    columns: tuple[Column, ...]
-    rows: list[list[Any]]
-
-
-def cards_for_lead(programme: Programme, lead: str | None) -> list[Card]:
-    """The cards a lead owns ("EDT/SSM" belongs to both), or all of them."""
-    if not lead:
-        return list(programme.cards)
-    wanted = normalise_code(lead)
-    return [c for c in programme.cards if any(normalise_code(x) == wanted for x in c.leads)]
-
-
-def resolve_lead(programme: Programme, lead: str | None) -> str | None:
-    """The lead code as the key (or the cards) spell it; an unknown code is an error."""
-    if not lead:
-        return None
-    wanted = normalise_code(lead)
-    known = [k.code for k in programme.lead_key] + [x for c in programme.cards for x in c.leads]
-    for code in known:
-        if normalise_code(code) == wanted:
-            return code
-    codes = ", ".join(k.code for k in programme.lead_key) or "none"
-    raise InvalidInput(f"no lead {lead!r} in {programme.code} (the key's codes: {codes})")
-
-
-def recommendation_rows(
-    programme: Programme, cards: Sequence[Card], previous_rags: dict[str, str]
-) -> list[list[Any]]:
-    as_at = report_as_at(programme)
-    label = programme.current_period.label if programme.current_period else ""
-    rows = []
-    for card in cards:
-        rag = card_rag(card, as_at, as_at)
-        values = {
-            "ref": card.ref,
-            "title": card.title,
-            "theme": card.theme or "",
-            "lead": format_leads(card.leads),
-            "rag": str(rag.rag),
-            "previous_rag": previous_rags.get(card.uuid) or "",
-            "rag_override": str(card.rag_override) if card.rag_override else "",
-            "rag_override_reason": card.rag_override_reason,
-            "status": str(card.status),
-            "progress": paragraphs_to_text(card.progress_for(label)),
-            "next_steps": card.next_steps_text,
-            "updated": card.updated_at,
-            "id": card.uuid,
-            "version": card.version,
-        }
-        rows.append([values[c.key] for c in RECOMMENDATION_COLUMNS])
-    return rows
-
-
-def milestone_values(milestone: Milestone, ref: str, as_at: date) -> dict[str, Any]:
-    """One milestone as the Milestones sheet shows it (the reader compares against this)."""
-    window = milestone.window(as_at)
-    rag = milestone_rag(milestone, as_at, as_at)
-    revised = milestone.revision_count > 0
-    return {
-        "ref": ref,
-        "description": milestone.description,
-        "target": milestone.target,
-        "due_by": window.end if window else None,
-        "status": str(milestone.status),
-        "rag": str(rag) if rag else "",
-        "completed_on": milestone.completed_on,
-        "original_target": milestone.baseline_target if revised else "",
-        "slippage": milestone.slippage_days(as_at) if revised else None,
-        "revisions": milestone.revision_count,
-        "reason": milestone.revisions[-1].reason if revised else "",
-        "notes": milestone.notes,
-        "id": milestone.uuid,
-        "version": milestone.version,
-    }
-
-
-def milestone_rows(programme: Programme, cards: Sequence[Card]) -> list[list[Any]]:
-    as_at = report_as_at(programme)
-    rows = []
-    for card in cards:
-        for milestone in card.milestones:
-            values = milestone_values(milestone, card.ref, as_at)
-            rows.append([values[c.key] for c in MILESTONE_COLUMNS])
-    return rows
-
-
-def change_rows(
-    programme: Programme, changes: Iterable[Change], refs: set[str] | None
-) -> list[list[Any]]:
-    rows = [
-        [c.ref, c.what, c.was, c.now, c.when, c.by]
-        for c in changes
-        if refs is None or c.ref in refs
-    ]
-    if rows:
-        return rows
-    published = programme.latest_published_period
-    if published is None:
-        line = "No report has been published yet, so there is nothing to compare with."
-    else:
-        line = f"No changes since the last published report ({published.label})."
-    return [["", line, "", "", None, ""]]
-
-
-def key_rows(programme: Programme) -> list[list[Any]]:
-    return [[k.code, k.role] for k in programme.lead_key]
-
-
-def _check_lengths(sheets: Sequence[SheetRows]) -> None:
-    """Refuse text over Excel's cell limit before writing anything (openpyxl would cut it)."""
-    for sheet in sheets:
-        for row_number, row in enumerate(sheet.rows, start=2):
-            for column, value in zip(sheet.columns, row, strict=True):
-                if isinstance(value, str) and len(safe_text(value)) > CELL_LIMIT:
-                    ref = f" (Ref {row[0]})" if sheet.columns[0].key == "ref" and row[0] else ""
-                    raise FowdeskError(
-                        f"{sheet.name} row {row_number}{ref}, column {column.header}: "
-                        f"{len(value):,} characters, more than an Excel cell holds "
-                        f"({CELL_LIMIT:,}); shorten it before exporting"
-                    )
 
 
 #: Points per line of 11-point Calibri, and Excel's tallest row.
@@ -555,6 +445,7 @@ def _summary(
     lead: str | None,
     author: str,
     exported_at: datetime,
+    return_id: str | None,
 ) -> None:
     """The Summary, laid out as a list of rows and streamed once it is complete."""
     as_at = report_as_at(programme)
@@ -576,6 +467,8 @@ def _summary(
         role = programme.lead_role(lead)
         facts.append((SUMMARY_LEAD, f"{lead} – {role}" if role else lead))
     facts += [(SUMMARY_EXPORTED, exported_at), (SUMMARY_EXPORTED_BY, author)]
+    if return_id:
+        facts.append((SUMMARY_RETURN_ID, return_id))
     for label, value in facts:
         fact = _value_cell(ws, value, Kind.TEXT) or WriteOnlyCell(ws)
         fact.alignment = _LEFT
@@ -647,32 +540,33 @@ def build_workbook(
     author: str = "",
     previous_rags: dict[str, str] | None = None,
     exported_at: datetime | None = None,
+    return_id: str | None = None,
+    sheets: list[SheetRows] | None = None,
 ) -> Workbook:
     """The return as a write-only openpyxl workbook (no database): runs in a worker.
 
     Its rows are already streamed to openpyxl's temporary files; it can be saved
-    once, and saving removes them.
+    once, and saving removes them. ``sheets`` are :func:`return_sheets`, when
+    the caller has them already.
     """
     exported_at = exported_at or datetime.now().replace(microsecond=0)
     cards = cards_for_lead(programme, lead)
-    refs = {c.ref for c in cards} if lead else None
-    sheets = [
-        SheetRows(
-            RECOMMENDATIONS,
-            RECOMMENDATION_COLUMNS,
-            recommendation_rows(programme, cards, previous_rags or {}),
-        ),
-        SheetRows(MILESTONES, MILESTONE_COLUMNS, milestone_rows(programme, cards)),
-        SheetRows(CHANGES, CHANGE_COLUMNS, change_rows(programme, changes, refs)),
-        SheetRows(KEY, KEY_COLUMNS, key_rows(programme)),
-    ]
-    _check_lengths(sheets)
+    if sheets is None:
+        sheets = return_sheets(programme, changes, lead=lead, previous_rags=previous_rags)
 
     # Write-only: rows stream to temporary files as they are appended, and no cell keeps a
     # reference to its sheet's cell table, so nothing is left for the cyclic collector.
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(SUMMARY)
-    _summary(summary, programme, cards, lead=lead, author=author, exported_at=exported_at)
+    _summary(
+        summary,
+        programme,
+        cards,
+        lead=lead,
+        author=author,
+        exported_at=exported_at,
+        return_id=return_id,
+    )
     lasts: dict[str, int] = {}
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.name)
@@ -737,6 +631,16 @@ def build_workbook(
     properties.created = exported_at
     properties.modified = exported_at
     properties.keywords = "fowdesk return"
+    if return_id:
+        custom = {
+            PROPERTY_RETURN_ID: return_id,
+            PROPERTY_PROGRAMME: programme.code,
+            PROPERTY_PERIOD: period.label if period else "",
+            PROPERTY_LEAD: lead or "",
+            PROPERTY_EXPORTED: exported_at.isoformat(),
+        }
+        for name, value in custom.items():
+            workbook.custom_doc_props.append(StringProperty(name=name, value=safe_text(value)))
     return workbook
 
 
@@ -747,14 +651,33 @@ def default_return_name(programme: Programme, lead: str | None) -> str:
     return re.sub(r'[\\/:*?"<>|]', "-", name)
 
 
+class ReturnExporter(Protocol):
+    """What exporting a return needs of the repository: reads, and the record it keeps."""
+
+    user: str
+
+    def load_programme(self, code: str | None = None) -> Programme: ...
+
+    def latest_published_snapshot(self, code: str | None) -> dict[str, Any] | None: ...
+
+    def changes_since_last_report(self, code: str | None) -> list[Change]: ...
+
+    def record_return(self, record: ExportedReturn) -> bool: ...
+
+
 def export_return(
-    repo: Any,
+    repo: ReturnExporter,
     output: Path | None,
     *,
     code: str | None = None,
     lead: str | None = None,
 ) -> Path:
-    """Write the programme's return (or one lead's) and record it in the export log."""
+    """Write the programme's return (or one lead's) with a new return ID, and record it.
+
+    The record (the return's base and the export log) is best-effort: when the
+    database cannot take it, the file is still written and the repository keeps
+    one line saying so (``repo.unrecorded``).
+    """
     programme = repo.load_programme(code)
     lead_code = resolve_lead(programme, lead)
     snapshot = repo.latest_published_snapshot(programme.code)
@@ -772,14 +695,35 @@ def export_return(
     else:
         target = Path(output)
 
+    sheets = return_sheets(programme, changes, lead=lead_code, previous_rags=previous)
+    return_id = new_uuid()
+    exported_at = datetime.now().replace(microsecond=0)
+
     def build_and_save(temporary: Path) -> None:
         # Built only once the target can be written: a write-only workbook that is
         # never saved leaves temporary sheet files and half-run writers behind.
         build_workbook(
-            programme, changes, lead=lead_code, author=repo.user, previous_rags=previous
+            programme,
+            changes,
+            lead=lead_code,
+            author=repo.user,
+            previous_rags=previous,
+            exported_at=exported_at,
+            return_id=return_id,
+            sheets=sheets,
         ).save(temporary)
 
     write_atomically(target, build_and_save)
     period = programme.current_period
-    repo.log_export("xlsx", programme.code, period.label if period else "", target.name)
+    record = ExportedReturn(
+        return_id=return_id,
+        programme_code=programme.code,
+        period_label=period.label if period else "",
+        lead=lead_code,
+        exported_at=exported_at,
+        exported_by=repo.user,
+        filename=target.name,
+        base=return_base(sheets),
+    )
+    repo.record_return(record)
     return target

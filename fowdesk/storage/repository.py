@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from fowdesk import __version__, logs, partial_files, paths
+from fowdesk.domain.change_set import ChangeSet, ImportResult, published_period_refusal
 from fowdesk.domain.changes import Change, changes_between
 from fowdesk.domain.leads import format_leads, parse_leads
 from fowdesk.domain.model import (
@@ -42,9 +43,12 @@ from fowdesk.domain.model import (
 from fowdesk.domain.narrative import paragraphs_to_text
 from fowdesk.domain.periods import new_period_problem
 from fowdesk.domain.publishing import PublishedReport, ReportOptions
+from fowdesk.domain.returns import ExportedReturn, ReturnImport
 from fowdesk.domain.snapshot import programme_from_dict, programme_to_dict
 from fowdesk.errors import FowdeskError, InvalidInput, NotFound, PeriodPublished, StaleEdit, shown
 from fowdesk.storage import backups, database
+from fowdesk.storage.change_set_writer import ChangeSetWriter
+from fowdesk.storage.return_records import pack_base, pack_record, unpack_base, unpack_record
 from fowdesk.storage.schema import MIGRATIONS
 
 T = TypeVar("T")
@@ -123,6 +127,30 @@ def _deliverables_text(items: Sequence[Deliverable]) -> str:
 class ProgrammeHeader:
     code: str
     title: str
+
+
+#: Returns' bases are kept this many months at least (then dropped; the listing stays).
+KEEP_BASES_MONTHS = 24
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` calendar months earlier (the 31st → the month's last)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = moment.day
+    while True:
+        try:
+            return moment.replace(year=year, month=month + 1, day=day)
+        except ValueError:
+            day -= 1
+
+
+@dataclass(frozen=True)
+class ReturnListing:
+    """One return ID with its export and the imports of it (``returns`` lists these)."""
+
+    exported: ExportedReturn
+    imports: list[ReturnImport]
 
 
 @dataclass(frozen=True)
@@ -630,30 +658,37 @@ class Repository:
             )
         return int(row[0])
 
+    INSERT_CARD = (
+        "INSERT INTO cards (uuid, programme_id, ref, title, deliverables, theme_id, leads,"
+        " status, rag_override, rag_override_reason, next_steps_text, cross_reference,"
+        " position, version, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
+    )
+
+    @staticmethod
+    def card_row(programme_id: int, card: Card, theme_id: int | None, now: datetime) -> list[Any]:
+        """A new card's values for :attr:`INSERT_CARD` (the theme already looked up)."""
+        return [
+            card.uuid,
+            programme_id,
+            card.ref,
+            card.title,
+            _deliverables_to_json(card.deliverables),
+            theme_id,
+            format_leads(card.leads),
+            str(card.status),
+            str(card.rag_override) if card.rag_override else None,
+            card.rag_override_reason,
+            card.next_steps_text,
+            card.cross_reference,
+            card.position,
+            now.isoformat(),
+            now.isoformat(),
+        ]
+
     def _insert_card(self, programme_id: int, card: Card, now: datetime, *, audit: bool) -> None:
-        self.db.execute(
-            "INSERT INTO cards (uuid, programme_id, ref, title, deliverables, theme_id, leads,"
-            " status, rag_override, rag_override_reason, next_steps_text, cross_reference,"
-            " position, version, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-            [
-                card.uuid,
-                programme_id,
-                card.ref,
-                card.title,
-                _deliverables_to_json(card.deliverables),
-                self._theme_id(programme_id, card.theme),
-                format_leads(card.leads),
-                str(card.status),
-                str(card.rag_override) if card.rag_override else None,
-                card.rag_override_reason,
-                card.next_steps_text,
-                card.cross_reference,
-                card.position,
-                now.isoformat(),
-                now.isoformat(),
-            ],
-        )
+        theme_id = self._theme_id(programme_id, card.theme)
+        self.db.execute(self.INSERT_CARD, self.card_row(programme_id, card, theme_id, now))
         card.version = 1
         for label, paragraphs in card.progress.items():
             self.db.execute(
@@ -676,25 +711,31 @@ class Repository:
                     "milestones", milestone.uuid, "(created)", None, milestone.description, now
                 )
 
+    INSERT_MILESTONE = (
+        "INSERT INTO milestones (uuid, card_uuid, position, description, target, status,"
+        " completed_on, notes, original_target, version, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
+    )
+
+    @staticmethod
+    def milestone_row(card_uuid: str, milestone: Milestone, now: datetime) -> list[Any]:
+        """A new milestone's values for :attr:`INSERT_MILESTONE`."""
+        return [
+            milestone.uuid,
+            card_uuid,
+            milestone.position,
+            milestone.description,
+            milestone.target,
+            str(milestone.status),
+            milestone.completed_on.isoformat() if milestone.completed_on else None,
+            milestone.notes,
+            milestone.original_target,
+            now.isoformat(),
+            now.isoformat(),
+        ]
+
     def _insert_milestone(self, card_uuid: str, milestone: Milestone, now: datetime) -> None:
-        self.db.execute(
-            "INSERT INTO milestones (uuid, card_uuid, position, description, target, status,"
-            " completed_on, notes, original_target, version, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-            [
-                milestone.uuid,
-                card_uuid,
-                milestone.position,
-                milestone.description,
-                milestone.target,
-                str(milestone.status),
-                milestone.completed_on.isoformat() if milestone.completed_on else None,
-                milestone.notes,
-                milestone.original_target,
-                now.isoformat(),
-                now.isoformat(),
-            ],
-        )
+        self.db.execute(self.INSERT_MILESTONE, self.milestone_row(card_uuid, milestone, now))
         milestone.version = 1
 
     def add_card(
@@ -1441,6 +1482,213 @@ class Repository:
 
         self.try_write("the export in the database", write)
 
+    # ------------------------------------------------------------------ returns
+
+    def record_return(self, record: ExportedReturn) -> bool:
+        """Keep an exported return's ID and base, and log the export; drop old bases.
+
+        Best-effort (:meth:`try_write`): the file is written already. When the
+        database cannot take it, one line in :attr:`unrecorded` says so, and the
+        return is compared with the database when it comes back. True if recorded.
+        """
+        programme_id, _ = self._programme_id(record.programme_code)
+        cutoff = months_before(_now(), KEEP_BASES_MONTHS).isoformat()
+        base = pack_base(record.base) if record.base is not None else None
+
+        def write() -> bool:
+            with self.transaction():
+                self.db.execute(
+                    "INSERT INTO returns (return_id, programme_id, period_label, lead,"
+                    " exported_at, exported_by, filename, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        record.return_id,
+                        programme_id,
+                        record.period_label,
+                        record.lead,
+                        record.exported_at.isoformat(),
+                        record.exported_by,
+                        shown(record.filename),
+                        base,
+                    ],
+                )
+                self.db.execute(
+                    "INSERT INTO export_log (at, who, kind, programme_code, period_label, filename)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        record.exported_at.isoformat(),
+                        self.user,
+                        "xlsx",
+                        record.programme_code,
+                        record.period_label,
+                        shown(record.filename),
+                    ],
+                )
+                self.db.execute(
+                    "UPDATE returns SET base = NULL WHERE base IS NOT NULL AND exported_at < ?",
+                    [cutoff],
+                )
+            return True
+
+        # The same line as any export's; the import says what it compares the return with.
+        return bool(self.try_write("the export in the database", write))
+
+    def _exported_from_row(self, row: Sequence[Any], *, with_base: bool) -> ExportedReturn:
+        return ExportedReturn(
+            return_id=row[0],
+            programme_code=row[1],
+            period_label=row[2],
+            lead=row[3],
+            exported_at=datetime.fromisoformat(row[4]),
+            exported_by=row[5],
+            filename=row[6],
+            base=unpack_base(row[7]) if with_base else None,
+        )
+
+    _RETURN_COLUMNS = (
+        "r.return_id, p.code, r.period_label, r.lead, r.exported_at, r.exported_by, r.filename"
+    )
+
+    def exported_return(self, return_id: str) -> ExportedReturn | None:
+        """The export of ``return_id`` with its base (None: not exported from this database)."""
+        row = self.db.execute(
+            f"SELECT {self._RETURN_COLUMNS}, r.base FROM returns r"
+            " JOIN programmes p ON p.id = r.programme_id WHERE r.return_id = ?",
+            [return_id],
+        ).fetchone()
+        return self._exported_from_row(row, with_base=True) if row else None
+
+    def return_imports(self, return_id: str) -> list[ReturnImport]:
+        """Every import of ``return_id``, oldest first, with what each took."""
+        rows = self.db.execute(
+            "SELECT return_id, at, who, author, filename, changes, conflicts_left, record"
+            " FROM return_imports WHERE return_id = ? ORDER BY id",
+            [return_id],
+        ).fetchall()
+        return [
+            ReturnImport(
+                r[0],
+                datetime.fromisoformat(r[1]),
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                unpack_record(r[0], r[7]),
+            )
+            for r in rows
+        ]
+
+    def returns(self, code: str | None = None, period: str | None = None) -> list[ReturnListing]:
+        """The programme's returns, oldest export first, each with its imports (no bases)."""
+        programme_id, canonical = self._programme_id(code)
+        query = (
+            f"SELECT {self._RETURN_COLUMNS}, NULL FROM returns r"
+            " JOIN programmes p ON p.id = r.programme_id WHERE r.programme_id = ?"
+        )
+        params: list[Any] = [programme_id]
+        if period:
+            query += " AND r.period_label = ?"
+            params.append(period)
+        exported = [
+            self._exported_from_row(r, with_base=False)
+            for r in self.db.execute(query + " ORDER BY r.exported_at, r.rowid", params)
+        ]
+        imports: dict[str, list[ReturnImport]] = defaultdict(list)
+        query = (
+            "SELECT return_id, at, who, author, filename, changes, conflicts_left"
+            " FROM return_imports WHERE programme_id = ?"
+        )
+        params = [programme_id]
+        if period:
+            query += " AND period_label = ?"
+            params.append(period)
+        for r in self.db.execute(query + " ORDER BY id", params).fetchall():
+            imports[r[0]].append(ReturnImport(r[0], datetime.fromisoformat(r[1]), *r[2:]))
+        listing = [ReturnListing(e, imports.pop(e.return_id, [])) for e in exported]
+        # Returns this database did not export (another database's) are listed by their imports.
+        for return_id, found in imports.items():
+            first = found[0]
+            stranger = ExportedReturn(
+                return_id, canonical, "", None, first.at, "", first.filename, None
+            )
+            listing.append(ReturnListing(stranger, found))
+        return listing
+
+    def apply(self, change_set: ChangeSet, *, source: str, author: str = "") -> ImportResult:
+        """Apply a previewed change set in one transaction, after a backup.
+
+        Args:
+            change_set: from the Excel import; conflicts are applied only where
+                their resolution says to take the return's value.
+            source: the audit trail's source ("import").
+            author: the return's author, recorded beside the importing user.
+
+        Returns what was done: the backup (None when nothing needed writing, in
+        which case nothing at all is written), the changes applied, and the
+        conflicts left.
+
+        Raises:
+            InvalidInput: cells still need fixing, or the narrative would go into
+                a published period.
+            FowdeskError: the database changed after the preview (nothing written).
+        """
+        if change_set.needs_fixing:
+            raise InvalidInput(
+                f"{change_set.path}: {len(change_set.problems)} cell(s) need fixing; "
+                "nothing was imported"
+            )
+        left = len(change_set.conflicts_left)
+        if change_set.is_empty:
+            return ImportResult(None, 0, left)
+        backup = self.backup(reason="import")
+        programme_id, _ = self._programme_id(change_set.programme_code)
+        try:
+            with self.transaction():
+                programme = self.load_programme(change_set.programme_code)
+                period = programme.current_period
+                if (period.label if period else "") != change_set.current_period:
+                    raise StaleEdit("a new period was started after the preview")
+                if change_set.changes_narrative and period is not None and period.published:
+                    raise InvalidInput(published_period_refusal(change_set.path, period.label))
+                writer = ChangeSetWriter(
+                    self, programme_id, programme, source=source, author=author, now=_now()
+                )
+                writer.write(change_set)
+                if change_set.return_id:
+                    self._record_import(programme_id, change_set, author, left)
+        except StaleEdit:
+            raise FowdeskError(
+                f"{change_set.path}: the database changed after the preview; nothing was "
+                "imported; preview the return again"
+            ) from None
+        return ImportResult(backup, change_set.change_count, left)
+
+    def _record_import(
+        self, programme_id: int, change_set: ChangeSet, author: str, conflicts_left: int
+    ) -> None:
+        record = change_set.record
+        if record is not None:
+            for conflict in change_set.taken_conflicts:
+                taken = record.values.setdefault(conflict.uuid, {})
+                taken[conflict.change.key] = conflict.return_text
+        self.db.execute(
+            "INSERT INTO return_imports (return_id, programme_id, period_label, at, who,"
+            " author, filename, changes, conflicts_left, record)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                change_set.return_id,
+                programme_id,
+                change_set.period_label,
+                _now().isoformat(),
+                self.user,
+                author,
+                change_set.path.name,
+                change_set.change_count,
+                conflicts_left,
+                pack_record(record) if record is not None else None,
+            ],
+        )
+
     def export_log(self, code: str | None = None) -> list[ExportRecord]:
         query = "SELECT at, who, kind, programme_code, period_label, filename FROM export_log"
         params: list[Any] = []
@@ -1473,44 +1721,66 @@ class Repository:
                     self._reindex_programme(programme_id)
 
     def _search_body(self, card_uuid: str) -> tuple[int, str] | None:
-        row = self.db.execute(
-            "SELECT programme_id, ref, title, deliverables, leads, next_steps_text,"
-            " cross_reference FROM cards WHERE uuid = ?",
-            [card_uuid],
-        ).fetchone()
-        if row is None:
-            return None
-        programme_id, ref, title, deliverables, leads, next_steps, _ = row
-        parts = [
+        return self._search_bodies([card_uuid]).get(card_uuid)
+
+    def _search_bodies(self, card_uuids: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """(programme, text) each card is found by: its own words, its narratives and
+        milestones, and the titles of cards that point to it ("See point 17")."""
+        cards: dict[str, Sequence[Any]] = {}
+        progress: dict[str, list[str]] = defaultdict(list)
+        milestones: dict[str, list[str]] = defaultdict(list)
+        for start in range(0, len(card_uuids), 500):
+            chunk = list(card_uuids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                "SELECT uuid, programme_id, ref, title, deliverables, leads, next_steps_text"
+                f" FROM cards WHERE uuid IN ({marks})",
+                chunk,
+            ).fetchall():
+                cards[r[0]] = r
+            for card_uuid, paragraphs in self.db.execute(
+                f"SELECT card_uuid, paragraphs FROM progress WHERE card_uuid IN ({marks})"
+                " ORDER BY card_uuid, period_id",
+                chunk,
+            ).fetchall():
+                progress[card_uuid].append(paragraphs_to_text(_paragraphs_from_json(paragraphs)))
+            for card_uuid, description, target, notes in self.db.execute(
+                "SELECT card_uuid, description, target, notes FROM milestones"
+                f" WHERE card_uuid IN ({marks}) AND deleted = 0"
+                " ORDER BY card_uuid, position, rowid",
+                chunk,
+            ).fetchall():
+                milestones[card_uuid].append(f"{description} {target} {notes}")
+        referring: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for programme_id in {r[1] for r in cards.values()}:
+            for reference, title in self.db.execute(
+                "SELECT cross_reference, title FROM cards"
+                " WHERE programme_id = ? AND cross_reference IS NOT NULL ORDER BY rowid",
+                [programme_id],
+            ).fetchall():
+                referring[(programme_id, reference)].append(title)
+        bodies = {}
+        for card_uuid, (
+            _,
+            programme_id,
             ref,
             title,
-            _deliverables_text(_deliverables_from_json(deliverables)),
-            leads.replace("/", " "),
+            deliverables,
+            leads,
             next_steps,
-        ]
-        parts += [
-            paragraphs_to_text(_paragraphs_from_json(r[0]))
-            for r in self.db.execute(
-                "SELECT paragraphs FROM progress WHERE card_uuid = ?", [card_uuid]
-            ).fetchall()
-        ]
-        parts += [
-            f"{r[0]} {r[1]} {r[2]}"
-            for r in self.db.execute(
-                "SELECT description, target, notes FROM milestones"
-                " WHERE card_uuid = ? AND deleted = 0",
-                [card_uuid],
-            ).fetchall()
-        ]
-        # A card that others point to ("See point 17") is found by their titles too.
-        parts += [
-            r[0]
-            for r in self.db.execute(
-                "SELECT title FROM cards WHERE programme_id = ? AND cross_reference = ?",
-                [programme_id, ref],
-            ).fetchall()
-        ]
-        return programme_id, "\n".join(p for p in parts if p)
+        ) in cards.items():
+            parts = [
+                ref,
+                title,
+                _deliverables_text(_deliverables_from_json(deliverables)),
+                leads.replace("/", " "),
+                next_steps,
+                *progress[card_uuid],
+                *milestones[card_uuid],
+                *referring[(programme_id, ref)],
+            ]
+            bodies[card_uuid] = (programme_id, "\n".join(p for p in parts if p))
+        return bodies
 
     def _reindex_card(self, card_uuid: str) -> None:
         self._write_search_row(card_uuid)
@@ -1521,6 +1791,34 @@ class Repository:
         ).fetchone()
         if row:
             self._write_search_row(row[0])
+
+    def _reindex_cards(self, card_uuids: Iterable[str]) -> None:
+        """Re-index many cards (and the cards they point to) with one delete, not one each."""
+        wanted = sorted(set(card_uuids))
+        targets: set[str] = set(wanted)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            targets.update(
+                r[0]
+                for r in self.db.execute(
+                    "SELECT c2.uuid FROM cards c JOIN cards c2 ON c2.programme_id = c.programme_id"
+                    f" AND c2.ref = c.cross_reference WHERE c.uuid IN ({marks})",
+                    chunk,
+                ).fetchall()
+            )
+        ordered = sorted(targets)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"DELETE FROM card_search WHERE card_uuid IN ({marks})", chunk)
+        rows = [
+            (card_uuid, programme_id, body)
+            for card_uuid, (programme_id, body) in self._search_bodies(ordered).items()
+        ]
+        self.db.conn.executemany(
+            "INSERT INTO card_search (card_uuid, programme_id, body) VALUES (?, ?, ?)", rows
+        )
 
     def _write_search_row(self, card_uuid: str) -> None:
         self.db.execute("DELETE FROM card_search WHERE card_uuid = ?", [card_uuid])

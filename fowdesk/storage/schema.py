@@ -208,9 +208,53 @@ def _migration_3_published_reports(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_4_returns(db: sqlite_utils.Database) -> None:
+    """Excel returns by return ID: what each export held (its base) and each import took.
+
+    ``base`` is the zlib-compressed JSON of every exported cell of every data
+    row; it is dropped (NULL) once the return is older than the keeping time,
+    while the row stays for the listing. An import may name a return this
+    database never exported (another database's), so imports are not tied to
+    ``returns`` by a foreign key. The return round (sent, due, chased) adds its
+    columns to ``returns`` in a later migration.
+    """
+    db.execute(
+        """
+        CREATE TABLE returns (
+            return_id TEXT PRIMARY KEY,
+            programme_id INTEGER NOT NULL REFERENCES programmes(id) ON DELETE CASCADE,
+            period_label TEXT NOT NULL DEFAULT '',
+            lead TEXT,
+            exported_at TEXT NOT NULL,
+            exported_by TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            base BLOB
+        )"""
+    )
+    db.execute("CREATE INDEX returns_programme ON returns(programme_id, period_label, exported_at)")
+    db.execute(
+        """
+        CREATE TABLE return_imports (
+            id INTEGER PRIMARY KEY,
+            return_id TEXT NOT NULL,
+            programme_id INTEGER NOT NULL REFERENCES programmes(id) ON DELETE CASCADE,
+            period_label TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            author TEXT NOT NULL DEFAULT '',
+            filename TEXT NOT NULL,
+            changes INTEGER NOT NULL,
+            conflicts_left INTEGER NOT NULL,
+            record BLOB
+        )"""
+    )
+    db.execute("CREATE INDEX return_imports_return ON return_imports(return_id, id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_core,
     _migration_2_search_and_exports,
     _migration_3_published_reports,
+    _migration_4_returns,
 ]
 LATEST_VERSION = len(MIGRATIONS)

@@ -1,9 +1,12 @@
-"""The import preview: every change of a return, field by field, before anything is written.
+"""The import preview: every edit of a return, in sections, before anything is written.
 
-The officer sees what each field was and what it will be, the new rows, the
-re-dated milestones with their reasons, and the conflicts (both values, not
-applied). Apply hands the change set back to the window, which writes it in
-one transaction off the GUI thread; Cancel writes nothing.
+Cells that need fixing come first, one a line, and while there are any Apply
+stays disabled. Then the sections the command line prints: conflicts (each
+with its choice: take the return's value or keep the database's), changes
+field by field (re-dated milestones with their reasons), new rows, rows
+missing from the return (never deleted), edits not taken and why, warnings.
+Apply hands the change set back to the window, which writes it in one
+transaction off the GUI thread; Cancel writes nothing.
 """
 
 from __future__ import annotations
@@ -12,28 +15,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from fowdesk.exports.xlsx_import import ChangeSet
-from fowdesk.ui.table_models import ReadOnlyTableModel
+from fowdesk.domain.change_set import ChangeSet, Conflict, ImportResult, Resolution, RowKind
+from fowdesk.exports.xlsx_import import preview
+from fowdesk.ui.table_models import Index, ReadOnlyTableModel
 from fowdesk.ui.widgets.sizing import fit_to_screen
 
-CONFLICT = "Conflict – not applied"
+CONFLICT = "Conflict"
+HEADING = "section"
 
 #: Rows are as tall as their wrapped text up to this many rows; beyond it they
 #: keep one height (measuring every row of a council-sized return takes seconds)
 #: and the whole text is in each cell's tooltip.
 WRAP_ROWS_UP_TO = 2000
+
+SECTION_CONFLICTS = "Conflicts – choose for each"
+SECTION_CHANGES = "Changes"
+SECTION_NEW = "New rows"
+SECTION_MISSING = "Rows missing from the return (not deleted)"
+SECTION_NOT_TAKEN = "Not taken"
+SECTION_WARNINGS = "Warnings"
 
 
 @dataclass(frozen=True)
@@ -44,40 +61,93 @@ class PreviewRow:
     was: str
     now: str
     note: str = ""
+    #: Set on conflict rows: the conflict its choice settles.
+    conflict: Conflict | None = None
+    #: A section's heading row ("Changes (5)"), shown bold across the table.
+    heading: bool = False
+
+
+def _heading(title: str, count: int, note: str = "") -> PreviewRow:
+    return PreviewRow(HEADING, f"{title} ({count})", "", "", "", note, heading=True)
 
 
 def preview_rows(change_set: ChangeSet) -> list[PreviewRow]:
-    """The change set flattened into rows a person reads top to bottom."""
+    """The change set as rows in sections, read top to bottom."""
     rows: list[PreviewRow] = []
-    for change in change_set.updates:
-        for field in change.fields:
-            note = ""
-            if change.new_target is not None and field.field.lower().startswith("target"):
-                note = f"Reason: {change.reason}" if change.reason else "No reason given"
-            kind = "Re-dated" if note else "Change"
-            rows.append(PreviewRow(kind, change.what, field.field, field.was, field.now, note))
-    for change in change_set.new_rows:
-        summary = "; ".join(f"{f.field}: {f.now}" for f in change.fields if f.now)
-        rows.append(PreviewRow("New", change.what, "", "", summary))
-    for conflict in change_set.conflicts:
-        who = f" (changed by {conflict.changed_by})" if conflict.changed_by else ""
+    if change_set.conflicts:
         rows.append(
-            PreviewRow(
-                CONFLICT,
-                f"{conflict.ref} “{conflict.subject}”",
-                conflict.field,
-                f"database: {conflict.database}{who}",
-                f"return: {conflict.workbook}",
-                f"both changed since the export (was {conflict.exported})",
+            _heading(
+                SECTION_CONFLICTS,
+                len(change_set.conflicts),
+                "both the return and the database changed these since the export",
             )
         )
-    for warning in change_set.warnings:
-        rows.append(PreviewRow("Warning", "", "", "", "", warning))
+        for conflict in change_set.conflicts:
+            who = f" (changed by {conflict.changed_by})" if conflict.changed_by else ""
+            rows.append(
+                PreviewRow(
+                    CONFLICT,
+                    f"{conflict.what} – {conflict.place}",
+                    conflict.label,
+                    f"database: {conflict.change.was}{who}",
+                    f"return: {conflict.change.now}",
+                    conflict.resolution.value,
+                    conflict=conflict,
+                )
+            )
+    if change_set.updates:
+        rows.append(_heading(SECTION_CHANGES, sum(len(r.fields) for r in change_set.updates)))
+        for change in change_set.updates:
+            for field in change.fields:
+                note = ""
+                if field.key == "target":
+                    note = (
+                        f"Reason: {change.reason}" if change.reason else "Re-dated without a reason"
+                    )
+                kind = "Re-dated" if field.key == "target" else "Change"
+                rows.append(
+                    PreviewRow(
+                        kind,
+                        f"{change.what} – {change.place}",
+                        field.label,
+                        field.was,
+                        field.now,
+                        note,
+                    )
+                )
+    if change_set.new_rows:
+        rows.append(_heading(SECTION_NEW, len(change_set.new_rows)))
+        for change in change_set.new_rows:
+            summary = "; ".join(f"{f.label}: {f.now}" for f in change.fields if f.now)
+            kind = "New milestone" if change.kind is RowKind.MILESTONE else "New recommendation"
+            rows.append(PreviewRow(kind, f"{change.what} – {change.place}", "", "", summary))
+    if change_set.missing:
+        rows.append(
+            _heading(
+                SECTION_MISSING,
+                len(change_set.missing),
+                "left as they are; to drop a milestone, set its Status to Cancelled",
+            )
+        )
+        for missing in change_set.missing:
+            rows.append(PreviewRow("Missing", str(missing), "", "", "", "not deleted"))
+    if change_set.not_taken:
+        rows.append(_heading(SECTION_NOT_TAKEN, len(change_set.not_taken)))
+        for item in change_set.not_taken:
+            rows.append(
+                PreviewRow(
+                    "Not taken", f"{item.ref} – {item.place}", item.column, "", item.value, item.why
+                )
+            )
+    if change_set.warnings:
+        rows.append(_heading(SECTION_WARNINGS, len(change_set.warnings)))
+        for warning in change_set.warnings:
+            rows.append(PreviewRow("Warning", "", "", "", "", warning))
     return rows
 
 
 class ImportPreviewModel(ReadOnlyTableModel[PreviewRow]):
-    HEADINGS = ("What", "Item", "Field", "Was", "Now", "Note")
+    HEADINGS = ("What", "Item", "Field", "Database (was)", "Return (now)", "Note or choice")
 
     def __init__(self, rows: Sequence[PreviewRow] = (), parent: Any = None) -> None:
         super().__init__(self.HEADINGS, rows, parent)
@@ -86,14 +156,46 @@ class ImportPreviewModel(ReadOnlyTableModel[PreviewRow]):
         return self.row_at(number)
 
     def cell_text(self, row: PreviewRow, column: int) -> str | None:
+        if row.heading:
+            return (row.item, "", "", "", "", row.note)[column] if column in (0, 5) else ""
+        if row.conflict is not None and column == 5:
+            return row.conflict.resolution.value
         return (row.kind, row.item, row.field, row.was, row.now, row.note)[column]
 
     def row_background(self, row: PreviewRow) -> Any:
+        if row.heading:
+            return QBrush(QColor("#E8EEF6"))
         if row.kind == CONFLICT:
             return QBrush(QColor("#FBE3E1"))
-        if row.kind == "Warning":
+        if row.kind in ("Warning", "Not taken", "Missing"):
             return QBrush(QColor("#FFF4D6"))
         return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.FontRole and index.isValid():
+            if self.row_at(index.row()).heading:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        return super().data(index, role)
+
+    def conflict_rows(self) -> list[int]:
+        return [n for n in range(self.row_total()) if self.row_at(n).conflict is not None]
+
+    def choice_changed(self, number: int) -> None:
+        index = self.index(number, 5)
+        self.dataChanged.emit(index, index)
+
+
+def imported_message(change_set: ChangeSet, result: ImportResult) -> str:
+    """What the window says once an import is applied."""
+    lines = [f"Applied {result.changes} change(s) from {change_set.path.name}."]
+    if result.backup:
+        lines.append(f"A backup was taken first: {result.backup.name}.")
+    if result.conflicts_left:
+        lines.append(preview.conflicts_left(change_set))
+    return " ".join(lines)
 
 
 class ImportPreviewDialog(QDialog):
@@ -104,18 +206,31 @@ class ImportPreviewDialog(QDialog):
         self.change_set = change_set
         self.setWindowTitle(f"Import return – {change_set.path.name}")
         self.setAccessibleName("Import preview")
-        author = f" by {change_set.author}" if change_set.author else ""
-        updates = sum(len(r.fields) for r in change_set.updates)
-        summary = (
-            f"{change_set.programme_code}, {change_set.period_label}: return{author}.  "
-            f"{updates} field change(s), {len(change_set.new_rows)} new row(s), "
-            f"{len(change_set.revisions)} re-dated milestone(s), "
-            f"{len(change_set.conflicts)} conflict(s) that will not be applied."
-        )
-        if change_set.is_empty:
-            summary += "  Nothing to apply: the database already holds this return."
-        self.summary_label = QLabel(summary)
+        layout = QVBoxLayout(self)
+        self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
+        layout.addWidget(self.summary_label)
+
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_list = QPlainTextEdit()
+        self.problems_list.setReadOnly(True)
+        self.problems_list.setAccessibleName("Cells that need fixing")
+        self.problems_list.setPlainText("\n".join(str(p) for p in change_set.problems))
+        self.problems_list.setMaximumHeight(140)
+        if change_set.problems:
+            count = len(change_set.problems)
+            self.problems_label.setText(
+                f"<b>{count} cell{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
+                "fixing</b> – correct them in the return and import it again; nothing can be "
+                "applied until then:"
+            )
+            layout.addWidget(self.problems_label)
+            layout.addWidget(self.problems_list)
+        else:
+            self.problems_label.hide()
+            self.problems_list.hide()
+
         self.model = ImportPreviewModel(preview_rows(change_set), self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -132,23 +247,101 @@ class ImportPreviewDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         if self.model.rowCount() <= WRAP_ROWS_UP_TO:
             self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for number in range(self.model.rowCount()):
+            if self.model.preview_row(number).heading:
+                self.view.setSpan(number, 0, 1, 5)
+        self.choice_boxes: dict[int, QComboBox] = {}
+        for number in self.model.conflict_rows():
+            box = QComboBox()
+            box.addItems([r.value for r in Resolution])
+            box.setAccessibleName(f"Choice for {self.model.preview_row(number).item}")
+            box.currentIndexChanged.connect(lambda _i, n=number: self._box_chosen(n))
+            self.view.setIndexWidget(self.model.index(number, 5), box)
+            self.choice_boxes[number] = box
+        layout.addWidget(self.view, 1)
+
+        choices = QHBoxLayout()
+        self.take_button = QPushButton("&Take the return's value")
+        self.keep_button = QPushButton("&Keep the database's")
+        for button, resolution in (
+            (self.take_button, Resolution.TAKE_RETURN),
+            (self.keep_button, Resolution.KEEP_DATABASE),
+        ):
+            button.setToolTip("For the selected conflicts")
+            button.clicked.connect(lambda _c=False, r=resolution: self.choose_selected(r))
+            button.setEnabled(bool(change_set.conflicts) and not change_set.needs_fixing)
+            choices.addWidget(button)
+        choices.addStretch(1)
+        if change_set.conflicts:
+            layout.addLayout(choices)
+
+        note = QLabel(
+            "RAG is worked out by fowdesk: a changed RAG cell is not imported — use "
+            "“RAG override” with a reason. Rows missing from the return are never deleted."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
         )
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.apply_button.setText("&Apply changes")
-        self.apply_button.setEnabled(not change_set.is_empty)
         self.apply_button.clicked.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.view, 1)
-        note = QLabel(
-            "RAG is worked out by fowdesk: a changed RAG cell is not imported — use "
-            "“RAG override” with a reason. Rows missing from the return are left as "
-            "they are."
-        )
-        note.setWordWrap(True)
-        layout.addWidget(note)
         layout.addWidget(self.buttons)
-        fit_to_screen(self, 1200, 620)
+        self._refresh()
+        fit_to_screen(self, 1240, 640)
+
+    @property
+    def nothing_to_show(self) -> str:
+        """The one line to show instead of the dialog, when the return changes nothing at all."""
+        change_set = self.change_set
+        if not change_set.is_empty or self.model.rowCount() or change_set.problems:
+            return ""
+        earlier = preview.earlier_imports_line(change_set)
+        if earlier:
+            return f"{change_set.path.name}: {earlier[0].lower()}{earlier[1:]}; nothing new."
+        return f"{change_set.path.name}: no changes — the database already holds it."
+
+    def _box_chosen(self, number: int) -> None:
+        conflict = self.model.preview_row(number).conflict
+        box = self.choice_boxes[number]
+        if conflict is not None:
+            conflict.resolution = Resolution(box.currentText())
+            self.model.choice_changed(number)
+        self._refresh()
+
+    def choose(self, number: int, resolution: Resolution) -> None:
+        """Settle the conflict on preview row ``number``."""
+        self.choice_boxes[number].setCurrentText(resolution.value)
+
+    def choose_selected(self, resolution: Resolution) -> None:
+        for index in self.view.selectionModel().selectedRows():
+            if index.row() in self.choice_boxes:
+                self.choose(index.row(), resolution)
+
+    def _refresh(self) -> None:
+        change_set = self.change_set
+        updates = sum(len(r.fields) for r in change_set.updates)
+        taken = len(change_set.taken_conflicts)
+        parts = [
+            f"{updates} field change(s)",
+            f"{len(change_set.new_rows)} new row(s)",
+            f"{len(change_set.revisions)} re-dated milestone(s)",
+            f"{len(change_set.conflicts)} conflict(s)"
+            + (f", {taken} settled for the return" if taken else ""),
+            f"{len(change_set.missing)} row(s) missing from the return",
+            f"{len(change_set.not_taken)} edit(s) not taken",
+        ]
+        lines = [preview.heading(change_set) + ".", "  ".join(parts) + "."]
+        if change_set.basis:
+            lines.append(change_set.basis[0].upper() + change_set.basis[1:] + ".")
+        earlier = preview.earlier_imports_line(change_set)
+        if earlier:
+            lines.append(f"{earlier}.")
+        if change_set.needs_fixing:
+            lines.append("Nothing can be applied until the cells below are fixed.")
+        elif change_set.is_empty:
+            lines.append("Nothing to apply.")
+        self.summary_label.setText("\n".join(lines))
+        self.apply_button.setEnabled(not change_set.needs_fixing and not change_set.is_empty)

@@ -24,15 +24,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from fowdesk import paths
+from fowdesk.domain.change_set import ImportResult
 from fowdesk.errors import FowdeskError
 from fowdesk.exports import pdf_report, xlsx_return
 from fowdesk.exports.publishing import publish_report
 from fowdesk.exports.report_formats import EXTENSIONS, report_exporter
 from fowdesk.exports.report_model import default_filename
-from fowdesk.exports.xlsx_import import ChangeSet, apply_change_set, read_return
+from fowdesk.exports.xlsx_import import ChangeSet, read_return
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import prompts
-from fowdesk.ui.import_preview import ImportPreviewDialog
+from fowdesk.ui.import_preview import ImportPreviewDialog, imported_message
 from fowdesk.ui.jobs import JobPool
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.programme_settings import NewProgrammeDialog, ProgrammeSettingsDialog
@@ -188,11 +189,21 @@ class Workflow(QObject):
         if target is None:
             return
         code = programme.code
-        self.run(
-            f"Exporting {target.name}…",
-            lambda repo, progress: xlsx_return.export_return(repo, target, code=code, lead=lead),
-            self._exported,
-        )
+        unrecorded: list[str] = []  # filled on the worker, read once the job has ended
+
+        def export(repo: Repository, _progress: Progress) -> Path:
+            written = xlsx_return.export_return(repo, target, code=code, lead=lead)
+            unrecorded.extend(repo.unrecorded)
+            return written
+
+        def exported(path: Any) -> None:
+            for line in unrecorded:  # the database could not record the return: say so
+                prompts.show_info(
+                    self.window, "Export Excel return", f"The file was written, but {line}."
+                )
+            self._exported(path)
+
+        self.run(f"Exporting {target.name}…", export, exported)
 
     def export_my_xlsx(self) -> None:
         mine = self.window.settings.my_lead
@@ -304,38 +315,25 @@ class Workflow(QObject):
 
     def _preview_import(self, change_set: ChangeSet) -> None:
         dialog = ImportPreviewDialog(change_set, self.window)
-        if change_set.is_empty and not change_set.conflicts:
-            prompts.show_info(
-                self.window,
-                "Import return",
-                f"{change_set.path.name}: no changes — the database already holds it.",
-            )
+        if dialog.nothing_to_show:
+            prompts.show_info(self.window, "Import return", dialog.nothing_to_show)
             return
         if not prompts.run_dialog(dialog):
             self.window.show_status("Import cancelled: nothing was written")
             return
         self.run(
             f"Applying {change_set.path.name}…",
-            lambda repo, progress: apply_change_set(repo, change_set),
+            lambda repo, progress: repo.apply(
+                change_set, source="import", author=change_set.author
+            ),
             partial(self._imported, change_set),
             source="import",
         )
 
-    def _imported(self, change_set: ChangeSet, backup: Any) -> None:
+    def _imported(self, change_set: ChangeSet, result: ImportResult) -> None:
         self.window.reload()
-        kept = f" A backup was taken first: {Path(backup).name}." if backup else ""
-        conflicts = (
-            f" {len(change_set.conflicts)} conflict(s) were not applied."
-            if change_set.conflicts
-            else ""
-        )
         self.window.show_status(f"Imported {change_set.path.name}")
-        prompts.show_info(
-            self.window,
-            "Import return",
-            f"Applied {change_set.change_count} change(s) from {change_set.path.name}."
-            f"{conflicts}{kept}",
-        )
+        prompts.show_info(self.window, "Import return", imported_message(change_set, result))
 
     # ------------------------------------------------------------------ periods, settings
 
