@@ -138,8 +138,11 @@ def test_an_export_from_a_read_only_database_is_written_and_says_so_in_one_line(
     db.chmod(0o444)
     target = tmp_path / "r.xlsx"
     result = subprocess.run(
-        ["setpriv", "--inh-caps=-all", "--bounding-set=-all", sys.executable, "-m", "fowdesk"]
-        + ["--db", str(db), "export", "xlsx", "-o", str(target)],
+        [
+            *("setpriv", "--inh-caps=-all", "--bounding-set=-all"),
+            *(sys.executable, "-m", "fowdesk", "--db", str(db)),
+            *("export", "xlsx", "-o", str(target)),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -16,7 +16,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from fowdesk.domain.model import CardStatus, MilestoneStatus, Paragraph, Rag
+from fowdesk.domain.model import CardStatus, MilestoneStatus, Paragraph, Programme, Rag
+from fowdesk.domain.periods import propose_next_period
 from fowdesk.domain.returns import ImportRecord, ReturnImport
 
 
@@ -262,18 +263,12 @@ class ImportResult:
     conflicts_left: int
 
 
-def published_period_refusal(path: Path, label: str) -> str:
-    """The one line refusing narrative into a published (closed) period."""
-    suggestion = _next_month_label(label)
-    command = f'fowdesk period new "{suggestion}"' if suggestion else "fowdesk period new LABEL"
-    return f"{path}: {label} is published; start the next period ({command}) and import again"
-
-
-def _next_month_label(label: str) -> str | None:
-    """ "March 2020" after "February 2020"; None for a label that is not a month and year."""
-    try:
-        month = datetime.strptime(label.strip(), "%B %Y")
-    except ValueError:
-        return None
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return f"{following:%B %Y}"
+def published_period_refusal(path: Path, programme: Programme) -> str:
+    """The one line refusing narrative into a published (closed) current period."""
+    current = programme.current_period
+    label = current.label if current else ""
+    suggestion = propose_next_period(programme).label
+    return (
+        f'{path}: {label} is published; start the next period (fowdesk period new "{suggestion}")'
+        " and import again"
+    )

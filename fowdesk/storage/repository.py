@@ -1649,7 +1649,7 @@ class Repository:
                 if (period.label if period else "") != change_set.current_period:
                     raise StaleEdit("a new period was started after the preview")
                 if change_set.changes_narrative and period is not None and period.published:
-                    raise InvalidInput(published_period_refusal(change_set.path, period.label))
+                    raise InvalidInput(published_period_refusal(change_set.path, programme))
                 writer = ChangeSetWriter(
                     self, programme_id, programme, source=source, author=author, now=_now()
                 )

@@ -3,7 +3,6 @@ cells need fixing."""
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,16 +11,13 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # return_helpers
-
 from return_helpers import column, export, row_of, set_cell
 
 from fowdesk.domain.change_set import Resolution
 from fowdesk.domain.model import MilestoneStatus
 from fowdesk.exports.xlsx_import import read_return
 from fowdesk.storage.repository import Repository
-from fowdesk.ui import workflow as workflow_module
+from fowdesk.ui import prompts
 from fowdesk.ui.import_preview import CONFLICT, ImportPreviewDialog
 
 
@@ -133,17 +129,23 @@ def importing(monkeypatch: pytest.MonkeyPatch, messages: list) -> dict[str, Any]
         state["previews"].append(dialog)
         return state["answer"](dialog)
 
-    monkeypatch.setattr(workflow_module, "run_dialog", answer)
+    monkeypatch.setattr(prompts, "run_dialog", answer)
     return state
 
 
-def import_from_menu(window: Any, qtbot: Any) -> None:
-    window.workflow.import_action.trigger()
-    qtbot.waitUntil(lambda: window.workflow.jobs_running == 0, timeout=30000)
+def import_from_menu(opener: Any, qtbot: Any) -> None:
+    opener.app.workflow(opener.window).import_action.trigger()
+    qtbot.waitUntil(lambda: not opener.app.jobs.busy, timeout=30000)
 
 
 def test_the_window_applies_a_conflict_taken_and_says_what_it_did(
-    qtbot: Any, window: Any, seeded_path: Path, tmp_path: Path, importing: dict, messages: list
+    qtbot: Any,
+    opener: Any,
+    window: Any,
+    seeded_path: Path,
+    tmp_path: Path,
+    importing: dict,
+    messages: list,
 ) -> None:
     path, contested = contested_return(seeded_path, tmp_path)
     importing["file"] = path
@@ -154,7 +156,7 @@ def test_the_window_applies_a_conflict_taken_and_says_what_it_did(
         return dialog.apply_button.isEnabled()
 
     importing["answer"] = take_it
-    import_from_menu(window, qtbot)
+    import_from_menu(opener, qtbot)
     qtbot.waitUntil(lambda: bool(messages), timeout=30000)
     kind, title, text = messages[-1]
     assert (kind, title) == ("information", "Import return")
@@ -170,13 +172,19 @@ def test_the_window_applies_a_conflict_taken_and_says_what_it_did(
         return False
 
     importing["answer"] = look
-    import_from_menu(window, qtbot)
+    import_from_menu(opener, qtbot)
     assert "Already imported on " in seen[0] and "Nothing to apply." in seen[0]
     assert len(messages) == 1
 
 
 def test_the_window_says_a_return_already_imported_has_nothing_new(
-    qtbot: Any, window: Any, seeded_path: Path, tmp_path: Path, importing: dict, messages: list
+    qtbot: Any,
+    opener: Any,
+    window: Any,
+    seeded_path: Path,
+    tmp_path: Path,
+    importing: dict,
+    messages: list,
 ) -> None:
     path = export(seeded_path, tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -184,22 +192,28 @@ def test_the_window_says_a_return_already_imported_has_nothing_new(
     wb.save(path)
     importing["file"] = path
     importing["answer"] = lambda dialog: True
-    import_from_menu(window, qtbot)
+    import_from_menu(opener, qtbot)
     qtbot.waitUntil(lambda: bool(messages), timeout=30000)
     importing["answer"] = lambda _dialog: pytest.fail("nothing new: no preview")
-    import_from_menu(window, qtbot)
+    import_from_menu(opener, qtbot)
     qtbot.waitUntil(lambda: len(messages) == 2, timeout=30000)
     assert messages[-1][2].startswith("r.xlsx: already imported on ")
     assert messages[-1][2].endswith(" by officer; nothing new.")
 
 
 def test_the_window_leaves_a_kept_conflict_and_says_where(
-    qtbot: Any, window: Any, seeded_path: Path, tmp_path: Path, importing: dict, messages: list
+    qtbot: Any,
+    opener: Any,
+    window: Any,
+    seeded_path: Path,
+    tmp_path: Path,
+    importing: dict,
+    messages: list,
 ) -> None:
     path, contested = contested_return(seeded_path, tmp_path)
     importing["file"] = path
     importing["answer"] = lambda dialog: True
-    import_from_menu(window, qtbot)
+    import_from_menu(opener, qtbot)
     qtbot.waitUntil(lambda: bool(messages), timeout=30000)
     text = messages[-1][2]
     assert "Applied 1 change(s)" in text

@@ -185,7 +185,7 @@ def read_return(repo: ReturnReader, path: Path | str) -> ChangeSet:
     change_set = ReturnMerge(path, programme, workbook, context, repo.audit_for).run()
     current = programme.current_period
     if change_set.changes_narrative and current is not None and current.published:
-        raise InvalidInput(published_period_refusal(path, current.label))
+        raise InvalidInput(published_period_refusal(path, programme))
     return change_set
 
 

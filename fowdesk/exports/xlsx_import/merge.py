@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -45,6 +45,7 @@ from fowdesk.domain.model import (
     new_uuid,
 )
 from fowdesk.domain.narrative import paragraphs_to_text
+from fowdesk.domain.periods import report_as_at
 from fowdesk.domain.returns import BaseRow, ImportRecord, NewRowKey, ReturnBase, ReturnImport
 from fowdesk.exports.xlsx_columns import (
     MILESTONE_COLUMNS,
@@ -160,7 +161,7 @@ class ReturnMerge:
         self.audit_for = audit_for
         current = programme.current_period
         self.current = current.label if current else ""
-        self.as_at = current.as_at if current else date.today()
+        self.as_at = report_as_at(programme)
         known_periods = {p.label for p in programme.periods}
         self.period = context.period_label if context.period_label in known_periods else ""
         self.period = self.period or self.current
