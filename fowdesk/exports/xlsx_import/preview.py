@@ -38,7 +38,7 @@ def problems_line(change_set: ChangeSet) -> str:
 def heading(change_set: ChangeSet) -> str:
     period = f", {change_set.period_label}" if change_set.period_label else ""
     lead = f", lead {change_set.lead}" if change_set.lead else ""
-    by = f" by {change_set.author}" if change_set.author else ""
+    by = f", by {change_set.author}" if change_set.author else ""
     exported = (
         f", exported {change_set.exported_at:%d/%m/%Y %H:%M}" if change_set.exported_at else ""
     )
