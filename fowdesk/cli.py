@@ -192,10 +192,10 @@ def _db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else paths.default_db_path()
 
 
-def _open(args: argparse.Namespace) -> Repository:
+def _open(args: argparse.Namespace, *, say_recovered: bool = True) -> Repository:
     repo = Repository.open(_db_path(args), user=args.user, source="cli")
     args.opened.append(repo)
-    if repo.recovery is not None:
+    if repo.recovery is not None and say_recovered:
         _say_recovered(repo.path, repo.recovery)
     return repo
 
@@ -397,7 +397,7 @@ def cmd_changes(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    repo = _open(args)
+    repo = _open(args, say_recovered=False)  # its report says so
     try:
         print(f"{shown(repo.path)}: integrity ok (schema {repo.schema_version()})", file=out)
         recovered = repo.recovery or latest_recovery(repo.backups_dir)

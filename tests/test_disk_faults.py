@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -186,6 +188,24 @@ def test_a_full_disk_under_the_journal_fails_the_import_and_keeps_the_data(
     assert leftovers(small_disk, tmp_path) == []
     filler.unlink()
     assert data_of(db) == before
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "pdf", "html", "docx"])
+def test_an_export_elsewhere_from_a_database_on_a_full_disk_is_written_and_says_so(
+    small_disk: Path, tmp_path: Path, template: tuple[Path, Path], kind: str
+) -> None:
+    """The file is complete and in place; only the database's note of it could not be made."""
+    db, _, _ = set_up(template, small_disk)
+    fill(small_disk, leave=0)
+    target = tmp_path / f"report.{kind}"
+    result = fowdesk("--db", str(db), "export", kind, "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"wrote {target}\n"
+    assert result.stderr.splitlines()[-1] == (
+        "fowdesk: warning: could not record the export in the database: "
+        "the disk is full; free some space and try again"
+    )
+    assert target.stat().st_size > 1000
 
 
 # -------------------------------------------------------------- a file-size limit
@@ -421,3 +441,27 @@ def test_exports_follow_the_umask_and_backups_the_database_mode(
     assert mode(tmp_path / "a.json") == 0o644
     assert mode(tmp_path / "b.db") == 0o640
     assert [mode(p) for p in (tmp_path / "backups").glob("fowdesk-*.db")] == [0o640]
+
+
+def test_a_pipe_or_device_is_written_into_not_replaced(seeded_path: Path, tmp_path: Path) -> None:
+    """`-o /dev/null` or a named pipe: a rename would leave a plain file where the device was."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    try:
+        assert main(["--db", str(seeded_path), "export", "json", "-o", str(pipe)]) == 0
+    finally:
+        if reader.is_alive():  # nothing was written: open the other end so the reader ends
+            pipe.open("wb").close()
+        reader.join()
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert b'"programmes"' in received[0]
+    if os.geteuid() == 0:  # a null device of our own, never the machine's /dev/null
+        null = tmp_path / "null"
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        for kind in ("json", "xlsx", "pdf"):
+            assert main(["--db", str(seeded_path), "export", kind, "-o", str(null)]) == 0
+        assert stat.S_ISCHR(null.stat().st_mode)
+    assert not [p for p in tmp_path.iterdir() if partial_files.is_ours(p.name)]

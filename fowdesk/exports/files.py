@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,6 +64,14 @@ def _as_os_error(exc: Exception) -> OSError | None:
     return OSError(number, os.strerror(number))
 
 
+def _is_device_or_pipe(path: Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def _folder_writable(path: Path) -> bool:
     return os.access(path.parent, os.W_OK)
 
@@ -94,6 +103,14 @@ def write_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
             f"cannot write {shown(target)}: the folder {shown(target.parent)} does not exist"
         )
     refuse_overwriting_a_database(target)
+    if _is_device_or_pipe(target):
+        # /dev/null, /dev/stdout, a named pipe: written straight into, never renamed
+        # over (a rename would put a plain file where the device was).
+        try:
+            write(target)
+        except OSError as exc:
+            raise _explain(target, exc) from None
+        return target
     partial_files.remove_stale([target.parent])
     try:
         temporary = _create_temporary(target)

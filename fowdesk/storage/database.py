@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import stat
 import threading
 import time
 import weakref
@@ -708,7 +709,10 @@ def _same_name(a: Path, b: Path) -> bool:
 
 
 def _starts_with(path: Path, magic: bytes) -> bool:
+    """Whether a regular file begins with ``magic`` (a pipe or device is never opened)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
         with path.open("rb") as handle:
             return handle.read(len(magic)) == magic
     except OSError:
