@@ -10,13 +10,13 @@ return's Changes sheet, the PDF's changes section, the window and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from fowdesk.domain.model import MilestoneStatus
+from fowdesk.domain.model import Card, MilestoneStatus
 from fowdesk.domain.narrative import paragraphs_to_text
-from fowdesk.domain.snapshot import _paragraphs_back
+from fowdesk.domain.snapshot import _card_to_dict, _paragraphs_back
 
 
 class ChangeKind(StrEnum):
@@ -87,6 +87,30 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> list[Chang
                 changes.append(_milestone_added(ref, m))
             else:
                 changes.extend(_milestone_changes(ref, was, m))
+    return changes
+
+
+def card_changes_since(
+    before: dict[str, Any], card: Card, as_at: date, year_from: date
+) -> list[Change]:
+    """What one card changed since the snapshot ``before`` (a published report).
+
+    The same comparison as :func:`changes_between`, for the one card the
+    window shows: its status, milestones and targets stay editable after a
+    period is published, and the editor marks what differs from the report.
+    """
+    label = _latest_label(before)
+    item = _card_to_dict(card, as_at, year_from)
+    old = next((i for i in before.get("items", []) if i["uuid"] == card.uuid), None)
+    if old is None:
+        return [Change(card.ref, ChangeKind.CARD_ADDED, card.title, "", card.title, card.uuid, "")]
+    changes = _card_changes(card.ref, old, item, label, label)
+    old_milestones = {m["uuid"]: m for m in old.get("milestones", [])}
+    for m in item["milestones"]:
+        was = old_milestones.get(m["uuid"])
+        changes.extend(
+            [_milestone_added(card.ref, m)] if was is None else _milestone_changes(card.ref, was, m)
+        )
     return changes
 
 

@@ -231,6 +231,35 @@ def date_entry(text: str) -> DateEntry:
     return DateEntry.PARTIAL
 
 
+def entry_problem(text: str) -> str | None:
+    """Why text typed into a date editor can never become a date; None while it still can.
+
+    A complete impossible date gets :func:`date_problem`'s reason ("February
+    2020 has 29 days"); a part-typed one the reason it is already lost
+    ("'31/02' is not a date: February never has 31 days"), so the officer
+    sees why before typing the year.
+    """
+    if date_entry(text) is not DateEntry.IMPOSSIBLE:
+        return None
+    cleaned = text.strip()
+    if _date_parts(cleaned) is not None or not _PARTIAL_UK_DATE.fullmatch(cleaned):
+        return date_problem(cleaned)
+    parts = re.split(r"[/.-]", cleaned)
+    if len(parts) == 1:
+        parts = [cleaned[:2], cleaned[2:4], cleaned[4:]]
+    day, month = [*parts, "", ""][:2]
+    shown = f"{cleaned!r} is not a date"
+    if day and int(day) == 0:
+        return f"{shown}: there is no day 0"
+    if day and int(day) > 31:
+        return f"{shown}: no month has {int(day)} days"
+    if month and not 1 <= int(month) <= 12:
+        return f"{shown}: there is no month {int(month)}"
+    if day and month:
+        return f"{shown}: {calendar.month_name[int(month)]} never has {int(day)} days"
+    return date_problem(cleaned)
+
+
 def _longest_month(month: int) -> int:
     """The most days ``month`` has in any year (February: 29)."""
     return calendar.monthrange(2000, month)[1] if 1 <= month <= 12 else 31

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fowdesk.domain.model import Programme
 
 _SEPARATORS = re.compile(r"[/,;]")
 
@@ -47,3 +52,32 @@ def parse_leads(cell: str, key_codes: Iterable[str] = ()) -> list[str]:
 def format_leads(leads: Sequence[str]) -> str:
     """Leads as one cell, the way the seed writes them ("EDT/SSM")."""
     return "/".join(lead.strip() for lead in leads if lead.strip())
+
+
+@dataclass(frozen=True)
+class LeadChoice:
+    """A lead code an officer can pick as "my lead", with its role (None: not in the key)."""
+
+    code: str
+    role: str | None
+
+    @property
+    def label(self) -> str:
+        """ "SSM – Skills Strategy Manager", or "SLE (not in the key)"."""
+        return f"{self.code} – {self.role}" if self.role else f"{self.code} (not in the key)"
+
+
+def lead_choices(programme: Programme) -> list[LeadChoice]:
+    """Every lead code in the key, then every code cards use that the key lacks (the seed's SLE).
+
+    Preferences and the "which lead?" question list these, so an officer
+    whose code is in use but missing from the key can still pick it.
+    """
+    choices = [LeadChoice(k.code, k.role) for k in programme.lead_key]
+    seen = {normalise_code(k.code) for k in programme.lead_key}
+    for card in programme.cards:
+        for code in card.leads:
+            if normalise_code(code) not in seen:
+                seen.add(normalise_code(code))
+                choices.append(LeadChoice(code, None))
+    return choices

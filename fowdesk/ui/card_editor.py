@@ -3,6 +3,12 @@
 Text boxes save a moment after typing stops (or when focus leaves them);
 drop-downs, lead choices and milestone edits save at once. Every save is an
 undoable command through :class:`~fowdesk.ui.editing.EditSession`.
+
+A published period is closed: its narrative is shown read-only under a
+banner whose button starts the next period. Milestones, statuses and targets
+belong to the card, not the period, so they stay editable, and the banner
+lists what differs from the published report. RAG is judged as at the date
+the window gives (:meth:`CardEditor.set_as_at`): the report's, or today's.
 """
 
 from __future__ import annotations
@@ -10,10 +16,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QKeySequence,
+    QPalette,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fowdesk.domain.changes import Change, card_changes_since
 from fowdesk.domain.leads import format_leads, normalise_code
 from fowdesk.domain.limits import TITLE_MAX_CHARS
 from fowdesk.domain.model import (
@@ -48,6 +56,7 @@ from fowdesk.domain.model import (
     Rag,
 )
 from fowdesk.domain.narrative import paragraphs_from_text, paragraphs_to_text
+from fowdesk.domain.periods import propose_next_period, report_as_at
 from fowdesk.domain.rag import card_rag
 from fowdesk.ui import dialogs
 from fowdesk.ui.delegates import (
@@ -71,13 +80,17 @@ from fowdesk.ui.models import (
     DeliverablesModel,
     HistoryModel,
     MilestoneTableModel,
+    audit_text,
     uk_date,
 )
 from fowdesk.ui.text import shorten, spoken_rag
+from fowdesk.ui.widgets.banner import Banner
 from fowdesk.ui.widgets.buttons import ImmediateButton
+from fowdesk.ui.widgets.date_edit import PROBLEM_COLOUR
 from fowdesk.ui.widgets.focus_out import FocusOutWatcher
 from fowdesk.ui.widgets.narrative_edit import NarrativeEdit
 from fowdesk.ui.widgets.tick_menu import TickMenu
+from fowdesk.ui.widgets.word_diff_view import WordDiffView
 from fowdesk.ui.widgets.wrapping_line_edit import WrappingLineEdit
 
 #: How long typing may pause before the text is saved.
@@ -106,12 +119,19 @@ class CardEditor(QWidget):
     """Edits one card of the programme; ``jump_to_ref`` asks the window to show another."""
 
     jump_to_ref = Signal(str)
+    #: The closed-period banner's button: start the next reporting period.
+    start_period_requested = Signal()
 
     def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.programme: Programme | None = None
         self.card: Card | None = None
+        #: The date RAG is judged as at, and whether that is today (View → As at today).
+        self.as_at = date.today()
+        self.as_at_today = False
+        #: The published report of the current period (a snapshot), when it is closed.
+        self.published_report: dict[str, Any] | None = None
         self._loading = False
         self._title_missing = False
         self._dirty: set[str] = set()
@@ -145,6 +165,9 @@ class CardEditor(QWidget):
         rag_row.addWidget(self.rag_chip, 0, Qt.AlignmentFlag.AlignTop)
         rag_row.addWidget(self.rag_reason, 1)
 
+        self.closed_banner = Banner("Published period")
+        self.closed_banner.button.clicked.connect(self.start_period_requested)
+
         # Access keys: File, Edit, View, Programme and Help keep F, E, V, P and H.
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Card sections")
@@ -157,6 +180,7 @@ class CardEditor(QWidget):
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.heading)
         layout.addLayout(rag_row)
+        layout.addWidget(self.closed_banner)
         layout.addWidget(self.tabs, 1)
 
     # ------------------------------------------------------------------ keyboard
@@ -347,6 +371,7 @@ class CardEditor(QWidget):
         )
         self.progress_edit.textChanged.connect(lambda: self._touched("progress"))
         self.progress_edit.installEventFilter(self._focus_out)
+        self._progress_palette = QPalette(self.progress_edit.palette())
         self.previous_label = QLabel()
         self.previous_view = NarrativeEdit()
         self.previous_view.setReadOnly(True)
@@ -403,7 +428,10 @@ class CardEditor(QWidget):
         self.milestone_view.setItemDelegateForColumn(
             model.STATUS, ChoiceDelegate([str(s) for s in MilestoneStatus], self)
         )
-        self.milestone_view.setItemDelegateForColumn(model.COMPLETED, DateDelegate(self))
+        self.completed_delegate = DateDelegate(self)
+        self.completed_delegate.refused.connect(self.session.state_changed)
+        self.completed_delegate.problem.connect(self._show_cell_problem)
+        self.milestone_view.setItemDelegateForColumn(model.COMPLETED, self.completed_delegate)
         self.milestone_view.setItemDelegateForColumn(model.RAG, RagChipDelegate(self))
         header = self.milestone_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -443,8 +471,14 @@ class CardEditor(QWidget):
         buttons.addStretch(1)
         self.milestone_hint = QLabel()
         self.milestone_hint.setWordWrap(True)
+        self.milestone_problem = QLabel()
+        self.milestone_problem.setAccessibleName("Milestone cell problem")
+        self.milestone_problem.setWordWrap(True)
+        self.milestone_problem.setStyleSheet(f"color: {PROBLEM_COLOUR};")
+        self.milestone_problem.hide()
         layout = QVBoxLayout(page)
         layout.addWidget(self.milestone_view, 1)
+        layout.addWidget(self.milestone_problem)
         layout.addLayout(buttons)
         layout.addWidget(self.milestone_hint)
         selection = self.milestone_view.selectionModel()
@@ -487,6 +521,11 @@ class CardEditor(QWidget):
             widest = max(metrics.horizontalAdvance(heading), metrics.horizontalAdvance(sample))
             view.setColumnWidth(column, widest + padding)
 
+    def _show_cell_problem(self, text: str) -> None:
+        """Why the date being typed in a cell can never be a date, under the table."""
+        self.milestone_problem.setText(text)
+        self.milestone_problem.setVisible(bool(text))
+
     def _build_history(self) -> QWidget:
         page = QWidget()
         self.history_model = HistoryModel(self)
@@ -507,9 +546,26 @@ class CardEditor(QWidget):
         self.history_view.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
+        self.history_diff = WordDiffView()
+        self.history_view.selectionModel().currentRowChanged.connect(self._show_history_change)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.history_view)
+        splitter.addWidget(self.history_diff)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(page)
-        layout.addWidget(self.history_view)
+        layout.addWidget(splitter)
         return page
+
+    def _show_history_change(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The chosen change word by word: what was added, what was taken out."""
+        if not current.isValid():
+            self.history_diff.show_nothing()
+            return
+        row = self.history_model.history_row(current.row())
+        entry = row.entry
+        heading = self.history_model.describe(row)
+        self.history_diff.show_change(heading, audit_text(entry.old), audit_text(entry.new))
 
     # ------------------------------------------------------------------ showing a card
 
@@ -522,9 +578,13 @@ class CardEditor(QWidget):
         period = self.period
         return period.as_at if period else None
 
-    def set_programme(self, programme: Programme) -> None:
+    def set_programme(
+        self, programme: Programme, published_report: dict[str, Any] | None = None
+    ) -> None:
+        """Edit ``programme``; ``published_report`` is its current period's, if published."""
         self.flush()
         self.programme = programme
+        self.published_report = published_report
         self.card = None
         self._loading = True
         try:
@@ -582,15 +642,31 @@ class CardEditor(QWidget):
         )
         self._show_progress(card)
         self._show_milestones(card)
+        self._show_closed_period(card)
         self._show_history(card)
 
+    def set_as_at(self, as_at: date, *, today: bool = False) -> None:
+        """Judge RAG as at ``as_at`` (``today``: the View menu's "As at today" is on)."""
+        self.as_at, self.as_at_today = as_at, today
+        if self.card is not None:
+            self.show_card(self.card)
+
+    def as_at_words(self) -> str:
+        """The date RAG is judged as at, said the way the officer should read it."""
+        if self.as_at_today:
+            return f"As at today ({uk_date(self.as_at)})"
+        period = self.period
+        if period is not None and self.as_at == period.as_at:
+            return f"As at {uk_date(self.as_at)} ({period.label}'s report date)"
+        return f"As at {uk_date(self.as_at)}"
+
     def _show_rag(self, card: Card) -> None:
-        result = card_rag(card, date.today(), self.year_from)
+        result = card_rag(card, self.as_at, self.year_from)
         override = " (override)" if result.overridden else ""
         self.rag_chip.setText(f"{result.rag.value}  {result.rag.label}{override}")
         self.rag_chip.setStyleSheet(chip_style(result.rag))
         self.rag_chip.setAccessibleName(f"RAG: {spoken_rag(result)}")
-        reason = f"As at today ({uk_date(date.today())}): {result.reason}"
+        reason = f"{self.as_at_words()}: {result.reason}"
         self.rag_reason.setToolTip(reason)
         self.rag_reason.setText(shorten(reason, 200))
 
@@ -638,6 +714,34 @@ class CardEditor(QWidget):
             self.cross_ref_button.setText(text.replace("&", "&&"))
             self.cross_ref_button.setToolTip(f"{target.ref}. {target.title}")
 
+    def _show_closed_period(self, card: Card) -> None:
+        """The banner of a published period: its narrative is closed; what changed since."""
+        period = self.period
+        if period is None or not period.published or self.programme is None:
+            self.closed_banner.clear()
+            return
+        proposal = propose_next_period(self.programme)
+        changes = self._changes_since_report(card)
+        detail = ""
+        if changes:
+            detail = f"Changed since the published {period.label} report: " + "; ".join(
+                _change_words(change) for change in changes
+            )
+        self.closed_banner.show_message(
+            f"{period.label} is published. Start {proposal.label} to record new progress.",
+            f"Start {proposal.label}…",
+            detail,
+        )
+        self.milestone_model.set_changed(
+            {c.row_uuid: _change_words(c) for c in changes if c.row_uuid != card.uuid}
+        )
+
+    def _changes_since_report(self, card: Card) -> list[Change]:
+        if self.published_report is None or self.programme is None:
+            return []
+        as_at = report_as_at(self.programme)
+        return card_changes_since(self.published_report, card, as_at, self.year_from or as_at)
+
     def _show_progress(self, card: Card) -> None:
         period = self.period
         if period is None:
@@ -645,11 +749,14 @@ class CardEditor(QWidget):
             self.progress_edit.setEnabled(False)
             return
         self.progress_edit.setEnabled(True)
-        published = (
-            " – published; edits show as changes since that report" if period.published else ""
+        closed = period.published
+        self.progress_edit.setReadOnly(closed)
+        self.progress_edit.setPalette(
+            muted_palette(self.progress_edit) if closed else self._progress_palette
         )
         self.progress_label.setText(
-            f"Progress to date – {period.label} (as at {uk_date(period.as_at)}){published}"
+            f"Progress to date – {period.label} (as at {uk_date(period.as_at)})"
+            + (" – published, read-only" if closed else "")
         )
         current = card.progress_for(period.label)
         if paragraphs_from_text(self.progress_edit.toPlainText()) != current:
@@ -665,11 +772,11 @@ class CardEditor(QWidget):
             earlier = card.progress_for(previous.label)
             self.previous_label.setText(f"Previous period – {previous.label} (for reference)")
             self.previous_view.setPlainText(paragraphs_to_text(earlier))
-            self.carry_button.setEnabled(bool(earlier))
+            self.carry_button.setEnabled(bool(earlier) and not closed)
 
     def _show_milestones(self, card: Card) -> None:
         selected = self.selected_milestone()
-        reset = self.milestone_model.set_milestones(card.milestones, date.today(), self.year_from)
+        reset = self.milestone_model.set_milestones(card.milestones, self.as_at, self.year_from)
         if reset and selected is not None:
             self.select_milestone(selected.uuid)
         self.tabs.setTabText(MILESTONES_PAGE, f"{MILESTONES_TAB} ({len(card.milestones)})")
@@ -688,7 +795,16 @@ class CardEditor(QWidget):
         for m in card.milestones:
             short = m.description if len(m.description) <= 28 else m.description[:27] + "…"
             subjects[m.uuid] = f"Milestone {m.position + 1} ({short})"
+        selected = self.history_view.currentIndex()
+        before = self.history_model.rowCount()
         self.history_model.set_history(self.session.repo.card_history(card.uuid), subjects)
+        count = self.history_model.rowCount()
+        if not count:
+            self.history_diff.show_nothing()
+            return
+        # The newest change stays chosen as new ones arrive; an older one chosen stays chosen.
+        row = selected.row() + count - before if selected.isValid() and selected.row() else 0
+        self.history_view.setCurrentIndex(self.history_model.index(min(max(row, 0), count - 1), 0))
 
     def _card_saved(self, card: Card) -> None:
         if self.card is not None and card.uuid == self.card.uuid:
@@ -774,6 +890,8 @@ class CardEditor(QWidget):
     def carry_forward(self) -> None:
         """Start this period's narrative from the previous period's (one undoable step)."""
         if self.card is None or self.period is None or self.programme is None:
+            return
+        if self.period.published:
             return
         self.flush()
         previous = self.programme.previous_period(self.period.label)
@@ -963,3 +1081,11 @@ class CardEditor(QWidget):
             return
         self.flush()
         self._revise(milestone)
+
+
+def _change_words(change: Change) -> str:
+    """One change since the report, as the banner lists it: "Status: Open → Delayed"."""
+    what = change.what
+    if change.was and change.now:
+        return f"{what} ({shorten(change.was, 40)} → {shorten(change.now, 40)})"
+    return what

@@ -1,7 +1,9 @@
 """The dashboard: RAG counts, overdue and upcoming milestones, cards not yet updated.
 
 It shows a :class:`fowdesk.domain.summary.ProgrammeSummary` (judged as at
-today) and the export log; clicking a row asks the window to open that card.
+the current period's as-at date, as the return and the report are, or as at
+today when the window's "As at today" is on) and the export log; clicking a
+row asks the window to open that card.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from fowdesk.domain.model import RAG_COLOURS, Period, Rag
+from fowdesk.domain.publishing import publication_status
 from fowdesk.domain.summary import MilestoneDue, ProgrammeSummary
 from fowdesk.storage.repository import ExportRecord
 from fowdesk.ui.table_models import ReadOnlyTableModel
@@ -191,13 +194,16 @@ class DashboardWidget(QWidget):
         self,
         title: str,
         summary: ProgrammeSummary,
-        period_label: str,
+        period: Period | None,
         lead_of: dict[str, str],
         exports: Sequence[ExportRecord],
         published: Period | None,
+        *,
+        as_at_today: bool = False,
     ) -> None:
         """Fill the dashboard; ``lead_of`` maps card uuid → its leads as printed."""
-        self.heading.setText(f"{title} — as at {_uk(summary.as_at)}")
+        self.heading.setText(_heading(title, period, summary.as_at, as_at_today))
+        period_label = period.label if period else "this period"
         for rag, chip in self.chips.items():
             chip.set_count(summary.rag_counts.get(rag, 0))
         self.overdue_model.set_rows(_milestone_rows(summary.overdue))
@@ -230,6 +236,15 @@ def _milestone_rows(items: Sequence[MilestoneDue]) -> list[DashboardRow]:
     ]
 
 
+def _heading(title: str, period: Period | None, as_at: date, as_at_today: bool) -> str:
+    """Which report the counts are for: "… – March 2020 · as at 31/03/2020 · open"."""
+    judged = f"RAG as at today, {_uk(as_at)}" if as_at_today else f"as at {_uk(as_at)}"
+    if period is None:
+        return f"{title} · no reporting period yet · {judged}"
+    status = publication_status(period)
+    return f"{title} · {judged} · {'open, not yet published' if status == 'open' else status}"
+
+
 def _activity_line(exports: Sequence[ExportRecord], published: Period | None) -> str:
     def last(kind: str) -> str:
         record = next((e for e in exports if e.kind == kind), None)
@@ -238,9 +253,7 @@ def _activity_line(exports: Sequence[ExportRecord], published: Period | None) ->
         return f"{record.at:%d/%m/%Y %H:%M} by {record.who} ({record.filename})"
 
     published_text = (
-        f"{published.label}, on {published.published_at:%d/%m/%Y}"
-        if published and published.published_at
-        else (published.label if published else "none yet")
+        f"{published.label}, {publication_status(published)}" if published else "none yet"
     )
     return (
         f"Last Excel return: {last('xlsx')}.  Last PDF report: {last('pdf')}.  "

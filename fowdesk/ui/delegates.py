@@ -1,4 +1,4 @@
-"""How cells are drawn and edited: RAG chips, status drop-downs, dd/mm/yyyy date pickers."""
+"""How cells are drawn and edited: RAG chips, status drop-downs, dd/mm/yyyy date boxes."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtCore import QAbstractItemModel, QDate, QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDateEdit,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from fowdesk.domain.model import RAG_COLOURS, Rag
 from fowdesk.ui.models import RAG_ROLE
 from fowdesk.ui.table_models import Index
+from fowdesk.ui.widgets.date_edit import DateLineEdit
 
 #: The text colour that reads on each chip colour (amber is too light for white).
 _CHIP_TEXT = {
@@ -126,10 +126,6 @@ class ChoiceDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
-#: The date a QDateEdit shows as "none" (a date edit cannot be empty).
-NO_DATE = QDate(2000, 1, 1)
-
-
 def as_date(value: Any) -> date | None:
     """A date whether Qt handed back a QDate or Python's own date."""
     if isinstance(value, QDate):
@@ -138,15 +134,24 @@ def as_date(value: Any) -> date | None:
 
 
 class DateDelegate(QStyledItemDelegate):
-    """A dd/mm/yyyy date picker with a calendar; its lowest date means "no date"."""
+    """A dd/mm/yyyy cell editor that saves only a real date (empty means "no date").
+
+    While a date is typed, ``problem`` carries why it can never be one (or
+    "" once it can). Enter or Tab on an impossible or half-typed date keeps
+    the editor open with the text as typed; leaving the cell another way
+    saves nothing and ``refused`` carries the reason for the status bar.
+    What was typed is never turned into another date.
+    """
+
+    problem = Signal(str)
+    refused = Signal(str)
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        editor = QDateEdit(parent)
-        editor.setDisplayFormat("dd/MM/yyyy")
-        editor.setCalendarPopup(True)
-        editor.setMinimumDate(NO_DATE)
-        editor.setSpecialValueText("(none)")
+        editor = DateLineEdit(parent=parent, optional=True)
         editor.setAccessibleName("Completed on")
+        editor.setFrame(False)
+        editor.problem_changed.connect(self.problem)
+        editor.destroyed.connect(lambda: self.problem.emit(""))
         return editor
 
     def updateEditorGeometry(
@@ -156,19 +161,36 @@ class DateDelegate(QStyledItemDelegate):
         fit_editor(editor, option)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
-        assert isinstance(editor, QDateEdit)
-        value = as_date(index.data(Qt.ItemDataRole.EditRole))
-        if value is not None:
-            editor.setDate(QDate(value.year, value.month, value.day))
-        else:
-            editor.setDate(QDate.currentDate())
+        assert isinstance(editor, DateLineEdit)
+        editor.setDate(as_date(index.data(Qt.ItemDataRole.EditRole)))
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
-        assert isinstance(editor, QDateEdit)
-        chosen = editor.date()
-        value = None if chosen == NO_DATE else date(chosen.year(), chosen.month(), chosen.day())
+        assert isinstance(editor, DateLineEdit)
+        if editor.problem():
+            self.refused.emit(f"Not saved: {editor.problem()}")
+            return
+        value = editor.date()
         if value != as_date(index.data(Qt.ItemDataRole.EditRole)):
             model.setData(index, value, Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            isinstance(watched, DateLineEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+            and watched.problem()
+        ):
+            self.problem.emit(watched.problem())
+            return True  # stay in the cell with the text as typed
+        if (
+            isinstance(watched, DateLineEdit)
+            and event.type() == QEvent.Type.FocusOut
+            and watched.problem()
+        ):
+            # Qt closes the cell without saving a date its validator does not accept: say so.
+            self.refused.emit(f"Not saved: {watched.problem()}")
+        return super().eventFilter(watched, event)
 
 
 def muted_palette(widget: QWidget) -> QPalette:

@@ -1,4 +1,4 @@
-"""Small dialogs: revise a milestone's target with a reason, and the officer's preferences.
+"""Small dialogs: revise a milestone's target with a reason, the officer's preferences and lead.
 
 Each is opened through one module-level function, so tests patch that
 function and no dialog is ever left open on a test run.
@@ -6,10 +6,12 @@ function and no dialog is ever left open on a test run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from fowdesk.domain.dates import format_window, is_horizon, parse_target
+from fowdesk.domain.leads import LeadChoice, normalise_code
 from fowdesk.domain.model import Milestone
 from fowdesk.ui.settings import Settings
 
@@ -123,19 +126,20 @@ def ask_target_revision(
 class PreferencesDialog(QDialog):
     """The officer's name for the audit trail, "my lead" code, default export folder."""
 
-    def __init__(self, parent: QWidget | None, settings: Settings, lead_codes: list[str]) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        settings: Settings,
+        lead_codes: Sequence[LeadChoice | str],
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.settings = settings
         self.name_edit = QLineEdit(settings.officer_name)
         self.name_edit.setAccessibleName("Your name")
         self.name_edit.setPlaceholderText("Your computer user name is used if left blank")
-        self.lead_combo = QComboBox()
-        self.lead_combo.setAccessibleName("My lead code")
-        self.lead_combo.addItem("(show every recommendation)", "")
-        for code in lead_codes:
-            self.lead_combo.addItem(code, code)
-        self.lead_combo.setCurrentIndex(max(0, self.lead_combo.findData(settings.my_lead)))
+        self.lead_combo = lead_combo(lead_codes, settings.my_lead)
+        self.lead_combo.setItemText(0, "(show every recommendation)")
         self.folder_edit = QLineEdit(str(settings.export_folder or ""))
         self.folder_edit.setAccessibleName("Default export folder")
         browse = QPushButton("&Browse…")
@@ -174,7 +178,70 @@ class PreferencesDialog(QDialog):
         self.settings.sync()
 
 
-def edit_preferences(parent: QWidget | None, settings: Settings, lead_codes: list[str]) -> bool:
+def lead_combo(choices: Sequence[LeadChoice | str], current: str = "") -> QComboBox:
+    """Every lead code with its role ("SSM – Strategic Skills Manager"); data is the code.
+
+    A code in use that the key lacks is listed too ("SLE (not in the key)"),
+    and so is the officer's current code if no programme uses it any more.
+    """
+    combo = QComboBox()
+    combo.setAccessibleName("My lead code")
+    combo.addItem("(none)", "")
+    for choice in choices:
+        if isinstance(choice, LeadChoice):
+            combo.addItem(choice.label, choice.code)
+        else:
+            combo.addItem(choice, choice)
+    wanted = normalise_code(current)
+    found = next(
+        (i for i in range(1, combo.count()) if normalise_code(combo.itemData(i)) == wanted), None
+    )
+    if current and found is None:
+        combo.addItem(current, current)
+        found = combo.count() - 1
+    combo.setCurrentIndex(found or 0)
+    return combo
+
+
+class MyLeadDialog(QDialog):
+    """ "Export my Excel return" with no lead set: which lead, and remember it?"""
+
+    def __init__(self, parent: QWidget | None, choices: Sequence[LeadChoice]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export my Excel return")
+        note = QLabel(
+            "Which lead's return is yours? The return lists only the recommendations that "
+            "lead is responsible for."
+        )
+        note.setWordWrap(True)
+        self.lead_combo = lead_combo(choices)
+        self.lead_combo.removeItem(0)
+        self.lead_combo.setAccessibleName("Lead")
+        self.remember_check = QCheckBox("&Remember this as my lead code (Preferences)")
+        self.remember_check.setChecked(True)
+        form = QFormLayout()
+        form.addRow("&Lead:", self.lead_combo)
+        form.addRow("", self.remember_check)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Export…")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(460, self.sizeHint().height())
+
+    def chosen(self) -> tuple[str, bool]:
+        """(the lead code, whether to remember it as "my lead")."""
+        return str(self.lead_combo.currentData() or ""), self.remember_check.isChecked()
+
+
+def edit_preferences(
+    parent: QWidget | None, settings: Settings, lead_codes: Sequence[LeadChoice | str]
+) -> bool:
     """Show the preferences; True when the officer saved them."""
     dialog = PreferencesDialog(parent, settings, lead_codes)
     if dialog.exec() != QDialog.DialogCode.Accepted:

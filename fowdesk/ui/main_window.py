@@ -7,12 +7,18 @@ the list, the editor, undo and redo, the status bar. It does not know the
 reporting workflow, the database switching or the menus: the application
 object (:mod:`fowdesk.ui.app`) puts a window, its workflow and its menus
 (:mod:`fowdesk.ui.menus`) together.
+
+Everything on screen judges RAG as at one date, the current period's as-at
+date (:func:`~fowdesk.domain.periods.report_as_at`), as the return and the
+report do; View → As at today shows today's view under a banner until it is
+switched off.
 """
 
 from __future__ import annotations
 
 import itertools
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -35,9 +41,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fowdesk.domain.leads import format_leads, normalise_code
+from fowdesk.domain.leads import format_leads, lead_choices, normalise_code
 from fowdesk.domain.model import Card, CardStatus, Programme, Rag
+from fowdesk.domain.periods import report_as_at
 from fowdesk.domain.summary import summarise
+from fowdesk.exports.pdf_report import report_heading
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import dialogs
 from fowdesk.ui.card_editor import CardEditor
@@ -49,6 +57,7 @@ from fowdesk.ui.jobs import JobPool
 from fowdesk.ui.models import UUID_ROLE, CardFilterProxy, CardListModel, CardRow
 from fowdesk.ui.settings import Settings
 from fowdesk.ui.text import sentence
+from fowdesk.ui.widgets.banner import Banner
 from fowdesk.ui.widgets.sizing import fit_to_screen
 
 ANY = "__any__"
@@ -79,6 +88,7 @@ class MainWindow(QMainWindow):
         self._build_list()
         self.editor = CardEditor(self.session, self)
         self.editor.jump_to_ref.connect(self.show_ref)
+        self.as_at_today = False
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.list_panel)
@@ -184,9 +194,19 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.splitter, "Cards")
         self.tabs.addTab(self.dashboard, "Dashboard")
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.setCentralWidget(self.tabs)
+        self.as_at_banner = Banner("As at today")
+        self.as_at_banner.button.clicked.connect(lambda: self.set_as_at_today(False))
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.as_at_banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
+        self.status_message = QLabel()
+        self.status_message.setAccessibleName("Last action")
         self.save_state = QLabel("Saved")
         self.save_state.setAccessibleName("Save state")
         self.db_label = QLabel(str(self.repo.path))
@@ -198,7 +218,8 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximumWidth(160)
         self.progress_bar.setAccessibleName("Work in progress")
         status = self.statusBar()
-        status.addWidget(self.save_state, 1)
+        status.addWidget(self.status_message, 1)
+        status.addPermanentWidget(self.save_state)
         status.addPermanentWidget(self.db_label)
         status.addPermanentWidget(self.progress_label)
         status.addPermanentWidget(self.progress_bar)
@@ -206,8 +227,13 @@ class MainWindow(QMainWindow):
         self.progress_bar.hide()
 
     def show_status(self, text: str) -> None:
-        """A line in the status bar (what was just saved, exported, imported…), as a sentence."""
-        self.save_state.setText(sentence(text))
+        """What an action did ("Backed up to…", "Published…"), as a sentence, until the next action.
+
+        Saving has its own place beside it (:attr:`save_state`), so an edit
+        saved meanwhile never hides what the last action said.
+        """
+        self.status_message.setText(sentence(text))
+        self.status_message.setToolTip(sentence(text))
 
     def _jobs_busy(self, busy: bool) -> None:
         """Show the work in progress; when it ends, its own line ("Exported …") stays."""
@@ -253,6 +279,13 @@ class MainWindow(QMainWindow):
         self.dashboard_action = QAction("&Dashboard", self)
         self.dashboard_action.setShortcut(QKeySequence("Ctrl+D"))
         self.dashboard_action.triggered.connect(self.show_dashboard)
+        self.as_at_today_action = QAction("&As at today", self)
+        self.as_at_today_action.setCheckable(True)
+        self.as_at_today_action.setStatusTip(
+            "Judge RAG as at today instead of as at the report's date (the return and PDF "
+            "always use the report's date)"
+        )
+        self.as_at_today_action.toggled.connect(self.set_as_at_today)
         for action in (self.undo_action, self.redo_action, self.find_action,
                        self.new_milestone_action, *self.keyboard_actions):  # fmt: skip
             self.addAction(action)
@@ -350,8 +383,10 @@ class MainWindow(QMainWindow):
         self.programme = self.repo.load_programme(code)
         self.settings.last_programme = self.programme.code
         self.setWindowTitle(f"{self.programme.title} – fowdesk ({self.repo.path.name})")
-        self.editor.set_programme(self.programme)
+        self.editor.set_programme(self.programme, self._published_report(self.programme))
         as_at, year_from = self._rag_dates()
+        self.editor.set_as_at(as_at, today=self.as_at_today)
+        self._show_as_at_banner()
         self.card_model.set_rows(
             [CardRow.from_card(c, as_at, year_from) for c in self.programme.cards]
         )
@@ -361,7 +396,7 @@ class MainWindow(QMainWindow):
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
         self.proxy.set_filters(matches=None)
-        self._apply_my_lead()
+        self.apply_my_lead()
         self._update_count()
         self._select_first()
         if undo_cleared:
@@ -370,10 +405,53 @@ class MainWindow(QMainWindow):
                 "are saved, but can no longer be undone"
             )
 
+    def _published_report(self, programme: Programme) -> dict[str, Any] | None:
+        """The current period's published report (its snapshot), if the period is closed."""
+        period = programme.current_period
+        if period is None or not period.published:
+            return None
+        return self.repo.period_snapshot(programme.code, period.label)
+
+    def judged_as_at(self) -> date:
+        """The date the window judges RAG as at: the report's, or today with As at today on."""
+        if self.as_at_today or self.programme is None:
+            return date.today()
+        return report_as_at(self.programme)
+
     def _rag_dates(self) -> tuple[date, date | None]:
-        """The window shows RAG as at today; year-less targets take the period's year."""
+        """RAG as at :meth:`judged_as_at`; year-less targets take the period's year."""
         period = self.programme.current_period if self.programme else None
-        return date.today(), period.as_at if period else None
+        return self.judged_as_at(), period.as_at if period else None
+
+    def set_as_at_today(self, on: bool) -> None:
+        """Show RAG as at today (``on``) or as at the report's date, everywhere at once."""
+        if on == self.as_at_today:
+            return
+        self.as_at_today = on
+        self.as_at_today_action.setChecked(on)
+        if self.programme is None:
+            return
+        as_at, year_from = self._rag_dates()
+        for card in self.programme.cards:
+            self.card_model.replace_row(CardRow.from_card(card, as_at, year_from))
+        self.proxy.invalidate()
+        self._update_count()
+        self.editor.set_as_at(as_at, today=on)
+        self._show_as_at_banner()
+        if self.dashboard_shown():
+            self.refresh_dashboard()
+
+    def _show_as_at_banner(self) -> None:
+        period = self.programme.current_period if self.programme else None
+        if not self.as_at_today or period is None:
+            self.as_at_banner.clear()
+            return
+        self.as_at_banner.show_message(
+            f"Showing RAG as at today ({date.today():%d/%m/%Y}), not as at {period.label}'s "
+            f"report date ({period.as_at:%d/%m/%Y}). The return and the PDF use the report's "
+            "date.",
+            "Back to the report's date",
+        )
 
     def _fill_filters(self) -> None:
         assert self.programme is not None
@@ -404,7 +482,7 @@ class MainWindow(QMainWindow):
             combo.blockSignals(False)
         self.proxy.set_filters(lead=None, theme=None, rag=None, status=None)
 
-    def _apply_my_lead(self) -> None:
+    def apply_my_lead(self) -> None:
         mine = self.settings.my_lead
         index = self.lead_filter.findData(mine) if mine else -1
         if index < 0 and mine:
@@ -497,7 +575,7 @@ class MainWindow(QMainWindow):
             return
         found = next((r for r in self.card_model.rows if r.ref == ref), None)
         if found is None:
-            self.save_state.setText(f"There is no recommendation {ref} in this programme")
+            self.show_status(f"There is no recommendation {ref} in this programme")
             return
         self.select_card(found.uuid)
 
@@ -615,14 +693,15 @@ class MainWindow(QMainWindow):
         if self.programme is None:
             return
         programme = self.repo.load_programme(self.programme.code)
-        label = programme.current_period.label if programme.current_period else ""
+        period = programme.current_period
         self.dashboard.show_summary(
-            programme.report_title or programme.title,
-            summarise(programme, date.today()),
-            label,
+            report_heading(programme, period) if period else programme.title,
+            summarise(programme, date.today() if self.as_at_today else report_as_at(programme)),
+            period,
             {c.uuid: format_leads(c.leads) for c in programme.cards},
             self.repo.export_log(programme.code),
             programme.latest_published_period,
+            as_at_today=self.as_at_today,
         )
 
     def open_card(self, uuid: str) -> None:
@@ -641,10 +720,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ preferences, state
 
     def edit_preferences(self) -> None:
-        codes = [k.code for k in self.programme.lead_key] if self.programme else []
+        codes = lead_choices(self.programme) if self.programme else []
         if dialogs.edit_preferences(self, self.settings, codes):
             self.repo.user = self.settings.officer_name or self.repo.user
-            self._apply_my_lead()
+            self.apply_my_lead()
 
     def _restore_state(self) -> None:
         if not self.settings.geometry.isEmpty():

@@ -10,7 +10,7 @@ it to the menu's list below, with an access key no other entry of that menu
 uses (``tests/ui/test_keyboard.py`` walks every menu).
 
 Access keys in use — File: N O T I E M P D H W V R B S F Q; Edit: U R F A;
-View: C D N P S T; Programme: S N P U R; Help: G K L A. The menu bar keeps
+View: C D N P S T A; Programme: S N P U R; Help: G K L A. The menu bar keeps
 F E V P H, which no tab, button or field label of the window uses.
 """
 
@@ -97,7 +97,8 @@ def build_menu_bar(
         [
             window.cards_action, window.dashboard_action, None,
             window.next_pane_action, window.previous_pane_action,
-            window.next_section_action, window.previous_section_action,
+            window.next_section_action, window.previous_section_action, None,
+            window.as_at_today_action,
         ],
     )  # fmt: skip
     programme_menu = _fill(

@@ -42,6 +42,9 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 #: Role giving the RAG letter of a RAG cell, for the chip delegate.
 RAG_ROLE = Qt.ItemDataRole.UserRole + 3
 
+#: The tint of a milestone row changed since its period's report was published.
+CHANGED_SINCE_REPORT = "#FFF4D6"
+
 
 def uk_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
@@ -242,6 +245,8 @@ class MilestoneTableModel(HeadedTableModel):
         self.as_at = date.today()
         self.year_from: date | None = None
         self.on_edit = on_edit
+        #: Milestones changed since the published report: uuid → what changed.
+        self.changed: dict[str, str] = {}
 
     def set_milestones(
         self, milestones: Sequence[Milestone], as_at: date, year_from: date | None
@@ -257,6 +262,16 @@ class MilestoneTableModel(HeadedTableModel):
         self.beginResetModel()
         self._milestones = new
         self.endResetModel()
+
+    def set_changed(self, changed: dict[str, str]) -> None:
+        """Mark the milestones that differ from the published report (uuid → what changed)."""
+        if changed == self.changed:
+            return
+        self.changed = dict(changed)
+        if self._milestones:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._milestones) - 1, len(self.HEADERS) - 1)
+            )
 
     def milestone(self, row: int) -> Milestone:
         return self._milestones[row]
@@ -300,6 +315,14 @@ class MilestoneTableModel(HeadedTableModel):
         rag = milestone_rag(m, self.as_at, self.year_from)
         if role == RAG_ROLE and column == self.RAG:
             return rag.value if rag else None
+        changed = self.changed.get(m.uuid)
+        if changed and role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor(CHANGED_SINCE_REPORT))
+        if changed and column == self.NUMBER:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Changed since the published report: {changed}"
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return f"{m.position + 1}, changed since the published report: {changed}"
         if role == Qt.ItemDataRole.EditRole:
             if column == self.COMPLETED:
                 return m.completed_on
@@ -509,8 +532,22 @@ class HistoryModel(HeadedTableModel):
     def entry(self, row: int) -> AuditEntry:
         return self._rows[row].entry
 
+    def history_row(self, row: int) -> HistoryRow:
+        return self._rows[row]
+
     def row_total(self) -> int:
         return len(self._rows)
+
+    @staticmethod
+    def what(row: HistoryRow) -> str:
+        field = row.entry.field.replace("_", " ")
+        return f"{row.subject}: {field}" if row.subject else field
+
+    def describe(self, row: HistoryRow) -> str:
+        """ "Progress (March 2020), 21/04/2020 10:15 by Jo Bloggs": the change as a heading."""
+        e = row.entry
+        what = self.what(row)
+        return f"{what[:1].upper()}{what[1:]}, {e.at:%d/%m/%Y %H:%M} by {e.who}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -524,11 +561,35 @@ class HistoryModel(HeadedTableModel):
                 source = "" if e.source == "ui" else f" ({e.source})"
                 return f"{e.who}{source}"
             if column == self.WHAT:
-                field = e.field.replace("_", " ")
-                return f"{row.subject}: {field}" if row.subject else field
-            text = audit_text(e.old if column == self.WAS else e.new)
+                return self.what(row)
+            was, now = audit_text(e.old), audit_text(e.new)
+            text = was if column == self.WAS else now
             if role == Qt.ItemDataRole.DisplayRole:
-                first = text.split("\n", 1)[0]
-                return first[:120] + ("…" if len(first) > 120 or "\n" in text else "")
+                return excerpt(text, was, now)
             return text
         return None
+
+
+#: How much of a long value a history cell shows.
+EXCERPT_CHARS = 120
+
+
+def excerpt(text: str, was: str, now: str) -> str:
+    """A cell's share of a long change: from just before where "was" and "now" part.
+
+    Cutting both to their opening words showed two identical truncations
+    when a paragraph was added at the end; starting a few words before the
+    first difference shows where they differ. The word difference itself is
+    shown in full under the table.
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= EXCERPT_CHARS:
+        return flat
+    shared = 0
+    for a, b in zip(" ".join(was.split()), " ".join(now.split()), strict=False):
+        if a != b:
+            break
+        shared += 1
+    start = flat.rfind(" ", 0, max(0, shared - 30)) + 1 if shared > 60 else 0
+    piece = flat[start : start + EXCERPT_CHARS]
+    return ("…" if start else "") + piece + ("…" if start + EXCERPT_CHARS < len(flat) else "")

@@ -60,19 +60,13 @@ def run_dialog(dialog: QDialog) -> bool:
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 
-def confirm_publish(parent: QWidget | None, label: str) -> bool:
-    """Say what freezing means before it happens; True to publish."""
-    answer = QMessageBox.question(
-        parent,
-        "Publish period",
-        f"Publish “{label}” as reported to committee?\n\n"
-        "Publishing freezes this period's report exactly as it stands now. Later edits "
-        "will not change it: reprinting it always gives the same PDF, and the next report's "
-        "“changes since the last report” are measured from it. This cannot be undone.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+def confirm_publish(parent: QWidget | None, dialog: QDialog) -> bool:
+    """The Publish dialog (options, warnings) before freezing; True to publish.
+
+    ``parent`` is the dialog's window, kept so a test's stand-in can say yes
+    or no without building anything.
+    """
+    return run_dialog(dialog)
 
 
 def show_print_preview(parent: QWidget, pdf: bytes, title: str) -> None:

@@ -25,20 +25,24 @@ from PySide6.QtWidgets import QFileDialog
 
 from fowdesk import paths
 from fowdesk.domain.change_set import ImportResult
+from fowdesk.domain.leads import lead_choices
+from fowdesk.domain.publishing import ReportOptions, publish_warnings
 from fowdesk.errors import FowdeskError
 from fowdesk.exports import pdf_report, xlsx_return
+from fowdesk.exports.frozen import previous_published, reprint_info
 from fowdesk.exports.publishing import publish_report
 from fowdesk.exports.report_formats import EXTENSIONS, report_exporter
 from fowdesk.exports.report_model import default_filename
 from fowdesk.exports.xlsx_import import ChangeSet, read_return
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import prompts
+from fowdesk.ui.dialogs import MyLeadDialog
 from fowdesk.ui.import_preview import ImportPreviewDialog, imported_message
 from fowdesk.ui.jobs import JobPool
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.programme_settings import NewProgrammeDialog, ProgrammeSettingsDialog
 from fowdesk.ui.workers import Progress
-from fowdesk.ui.workflow_dialogs import NewPeriodDialog, PdfOptionsDialog
+from fowdesk.ui.workflow_dialogs import NewPeriodDialog, PdfOptionsDialog, PublishDialog
 
 XLSX_FILTER = "Excel returns (*.xlsx)"
 PDF_FILTER = "PDF reports (*.pdf)"
@@ -60,6 +64,7 @@ class Workflow(QObject):
         self.last_result: Any = None
         self._build_actions()
         jobs.busy_changed.connect(self._jobs_busy)
+        window.editor.start_period_requested.connect(self.new_period)
 
     @property
     def repo(self) -> Repository:
@@ -138,6 +143,7 @@ class Workflow(QObject):
     ) -> None:
         """Run ``job`` off the GUI thread with its own connection; report back here."""
         self.window.editor.flush()
+        self.window.show_status("")  # the last action's message gives way to this one's
 
         def succeeded(result: Any) -> None:
             self.last_result = result
@@ -206,17 +212,24 @@ class Workflow(QObject):
         self.run(f"Exporting {target.name}…", export, exported)
 
     def export_my_xlsx(self) -> None:
+        """The officer's own lead's return; with no lead set yet, ask which (and maybe remember)."""
         mine = self.window.settings.my_lead
-        if not mine:
-            prompts.show_error(
-                self.window, "set “my lead code” in Preferences to export your own return"
-            )
-            return
-        self.export_xlsx(lead=mine)
+        programme = self.window.programme
+        if not mine and programme is not None:
+            dialog = MyLeadDialog(self.window, lead_choices(programme))
+            if not prompts.run_dialog(dialog):
+                return
+            mine, remember = dialog.chosen()
+            if remember and mine:
+                self.window.settings.my_lead = mine
+                self.window.settings.sync()
+                self.window.apply_my_lead()
+        if mine:
+            self.export_xlsx(lead=mine)
 
     def _pdf_options(
         self, card_ref: str | None = None, published_only: bool = False, title: str = ""
-    ) -> tuple[str, str | None, bool] | None:
+    ) -> tuple[str, str | None, bool | None] | None:
         programme = self.window.programme
         if programme is None:
             return None
@@ -224,7 +237,14 @@ class Workflow(QObject):
         if not periods:
             prompts.show_error(self.window, f"{programme.code} has no published period to reprint")
             return None
-        dialog = PdfOptionsDialog(periods, card_ref=card_ref, title=title, parent=self.window)
+        code = programme.code
+        dialog = PdfOptionsDialog(
+            periods,
+            card_ref=card_ref,
+            title=title,
+            reprint_info=lambda label: reprint_info(self.repo, code, label),
+            parent=self.window,
+        )
         if not prompts.run_dialog(dialog):
             return None
         return dialog.values()
@@ -338,23 +358,31 @@ class Workflow(QObject):
     # ------------------------------------------------------------------ periods, settings
 
     def new_period(self) -> None:
+        """Start the next period: proposed, checked in the dialog, kept open on a problem."""
         programme = self.window.programme
         if programme is None:
             return
-        dialog = NewPeriodDialog(programme.current_period, self.window)
-        if not prompts.run_dialog(dialog):
-            return
-        label, as_at, meeting = dialog.values()
         self.window.editor.flush()
-        try:
-            self.repo.new_period(programme.code, label, as_at, meeting)
-        except FowdeskError as exc:
-            prompts.show_error(self.window, str(exc))
-            return
-        self.window.reload()
-        self.window.show_status(f"Started period {label}")
+        dialog = NewPeriodDialog(programme, self.window)
+        while prompts.run_dialog(dialog):
+            problem = dialog.problem()
+            if problem is None:
+                label, as_at, meeting = dialog.values()
+                try:
+                    self.repo.new_period(programme.code, label, as_at, meeting)
+                except FowdeskError as exc:
+                    problem = str(exc)
+                else:
+                    self.window.reload()
+                    self.window.show_status(
+                        f"Started {label} (as at {as_at:%d/%m/%Y}): record its progress on "
+                        "each card"
+                    )
+                    return
+            dialog.show_problem(problem)  # shown again with everything as typed
 
     def publish_period(self) -> None:
+        """Publish the current period with its report's options, after listing the gaps first."""
         programme = self.window.programme
         period = programme.current_period if programme else None
         if programme is None or period is None:
@@ -362,12 +390,24 @@ class Workflow(QObject):
         if period.published:
             prompts.show_error(self.window, f"period {period.label!r} is already published")
             return
-        if not prompts.confirm_publish(self.window, period.label):
-            return
+        self.window.editor.flush()
         code, label = programme.code, period.label
+        current = self.repo.load_programme(code)
+        dialog = PublishDialog(
+            period,
+            publish_warnings(current, label),
+            has_previous_report=previous_published(current, label) is not None,
+            parent=self.window,
+        )
+        dialog.card_requested.connect(self.window.open_card)
+        if not prompts.confirm_publish(self.window, dialog):
+            return
+        appendix, meeting, changes = dialog.values()
+        options = ReportOptions.given(appendix, changes)
+        new_meeting = meeting if meeting != " ".join(period.meeting.split()) else None
         self.run(
             f"Publishing {label}…",
-            lambda repo, progress: publish_report(repo, code, label),
+            lambda repo, progress: publish_report(repo, code, label, options, meeting=new_meeting),
             lambda _result: self._published(label),
         )
 

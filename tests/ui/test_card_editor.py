@@ -7,15 +7,16 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QTextCursor
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit
 
 from fowdesk.domain.model import MilestoneStatus
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import dialogs
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.models import HistoryModel, MilestoneTableModel
+from fowdesk.ui.widgets.date_edit import DateLineEdit
 
 
 def card_in_file(repo: Repository, ref: str):
@@ -219,14 +220,17 @@ def test_mark_complete_records_todays_date(window: MainWindow, opener, qtbot) ->
     assert cell == date.today().strftime("%d/%m/%Y")
 
 
-def test_completed_on_is_picked_as_a_uk_date(window: MainWindow, opener, qtbot) -> None:
+def test_completed_on_is_typed_as_a_uk_date_with_or_without_slashes(
+    window: MainWindow, opener, qtbot
+) -> None:
     open_card(window, "4", tab=2)
     view = window.editor.milestone_view
     click_cell(qtbot, view, 0, MilestoneTableModel.COMPLETED, double=True)
-    picker = view.findChild(QDateEdit)
-    assert picker is not None and picker.displayFormat() == "dd/MM/yyyy"
-    picker.setDate(QDate(2020, 3, 9))
-    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    box = view.findChild(DateLineEdit)
+    assert box is not None and box.placeholderText() == "dd/mm/yyyy"
+    box.selectAll()
+    qtbot.keyClicks(box, "09032020")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(
         lambda: card_in_file(opener.repo, "4").milestones[0].completed_on == date(2020, 3, 9)
     )
@@ -505,7 +509,8 @@ def test_narrative_paragraphs_are_spaced_and_bullets_hang(window: MainWindow, qt
     assert layout.lineAt(1).x() - layout.lineAt(0).x() >= bullet_width - 1, "no hanging indent"
 
 
-def test_a_plain_paragraph_has_no_hanging_indent(window: MainWindow, qtbot) -> None:
+def test_a_plain_paragraph_has_no_hanging_indent(march_window: MainWindow, qtbot) -> None:
+    window = march_window
     open_card(window, "3", tab=1)
     edit = window.editor.progress_edit
     edit.setFocus()
@@ -656,7 +661,8 @@ def test_a_card_without_deliverables_says_so(window: MainWindow) -> None:
 def test_a_long_rag_reason_is_cut_at_a_word_with_the_whole_reason_on_hover(
     window: MainWindow,
 ) -> None:
-    open_card(window, "3")  # three overdue milestones make a long reason
+    window.as_at_today_action.trigger()  # as at today, three overdue milestones: a long reason
+    open_card(window, "3")
     shown, whole = window.editor.rag_reason.text(), window.editor.rag_reason.toolTip()
     assert shown.endswith("…") and len(shown) <= 200
     kept = shown[:-1]

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QPushButton, QTableView
 
+from fowdesk.domain.leads import LeadChoice
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import dialogs
 from fowdesk.ui.dialogs import PreferencesDialog
@@ -57,8 +58,8 @@ def test_preferences_dialog_saves_what_the_officer_typed(
 def test_name_from_preferences_is_written_to_the_audit_trail(
     window: MainWindow, opener, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fill_in(_parent, settings: Settings, codes: list[str]) -> bool:
-        assert "SSM" in codes
+    def fill_in(_parent, settings: Settings, codes: list[LeadChoice]) -> bool:
+        assert [c.code for c in codes] == ["EDT", "HOD", "HoP & ED", "SAH", "SSM", "SLE"]
         settings.officer_name = "Jo Bloggs"
         settings.my_lead = "SSM"
         return True

@@ -162,13 +162,28 @@ def test_models_pass_the_model_tester(qtmodeltester: Any) -> None:
 def test_dashboard_shows_counts_and_opens_an_overdue_card(desk: Desk) -> None:
     desk.trigger(desk.window.dashboard_action)
     dashboard = desk.window.dashboard
+
+    def counts() -> dict[str, int]:
+        return {rag.value: int(chip.count_label.text()) for rag, chip in dashboard.chips.items()}
+
     assert desk.window.tabs.currentWidget() is dashboard
-    counts = {rag.value: int(chip.count_label.text()) for rag, chip in dashboard.chips.items()}
-    assert sum(counts.values()) == 19
-    # As at today every FOW milestone with an ended window is long overdue.
+    # As at February 2020's report date, as the return and the PDF judge it: all on track.
+    assert counts() == {"R": 0, "A": 0, "G": 19, "C": 0}
+    assert dashboard.heading.text() == (
+        "Future of Work in Southampton programme – Progress Report – February 2020"
+        " · as at 29/02/2020 · published (seeded)"
+    )
+    assert dashboard.overdue_model.rowCount() == 0
+    assert "Last published report: February 2020, published (seeded)" in (
+        dashboard.last_activity.text()
+    )
+    # View → As at today: every FOW milestone with an ended window is long overdue.
+    desk.trigger(desk.window.as_at_today_action)
+    assert desk.window.as_at_banner.isVisible()
     programme = desk.repo.load_programme("FOW")
     expected = summarise(programme, date.today())
-    assert counts["R"] == expected.rag_counts[Rag.RED] > 0
+    assert counts()["R"] == expected.rag_counts[Rag.RED] > 0
+    assert f"RAG as at today, {date.today():%d/%m/%Y}" in dashboard.heading.text()
     assert dashboard.overdue_model.rowCount() == len(expected.overdue) > 25
     assert "never" in dashboard.last_activity.text()
     first_ref = dashboard.overdue_model.index(0, 0).data()
@@ -436,13 +451,28 @@ def test_an_officers_whole_cycle(
     assert first.description[:40] in changes  # the completed milestone is listed
     assert "On hold" in changes
 
-    # The published report cannot change: another appendix number is refused.
-    refused = tmp_path / "March other.pdf"
-    desk.save_as = refused
-    desk.dialog_answers.append(appendix("1"))
+    # The published report cannot change: the export dialog shows its options greyed out.
+    shown: list[tuple[bool, bool, str]] = []
+
+    def another_appendix(dialog: QDialog) -> bool:
+        assert isinstance(dialog, PdfOptionsDialog)
+        reprint = dialog.reprint_label.text()
+        shown.append((dialog.appendix_edit.isEnabled(), dialog.changes_check.isEnabled(), reprint))
+        return True
+
+    again = tmp_path / "March again.pdf"
+    desk.save_as = again
+    desk.dialog_answers.append(another_appendix)
     desk.trigger(desk.workflow.export_pdf_action)
-    assert not refused.exists()
-    assert "a published report cannot change" in messages[-1][2]
+    assert again.read_bytes() == repo.period_pdf("FOW", "March 2020")
+    assert shown == [
+        (
+            False,
+            False,
+            "Reprint of the published report (no appendix label, Scrutiny Inquiry Panel, "
+            "9 April 2020)",
+        )
+    ]
 
 
 def test_xlsx_default_name_is_offered(desk: Desk) -> None:
