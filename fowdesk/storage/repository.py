@@ -269,6 +269,11 @@ class Repository:
             self._closed = True
             self.db.close()
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has been called (a restore closes the window's file first)."""
+        return self._closed
+
     def transaction(self) -> Any:
         """A write transaction (``BEGIN IMMEDIATE``); nested ones join it."""
         self._wrote = True

@@ -74,6 +74,7 @@ from fowdesk.ui.editing import (
     MilestoneFieldsCommand,
     MoveMilestoneCommand,
     ProgressCommand,
+    RepositoryCommand,
     ReviseTargetCommand,
 )
 from fowdesk.ui.models import (
@@ -644,6 +645,7 @@ class CardEditor(QWidget):
         self._show_milestones(card)
         self._show_closed_period(card)
         self._show_history(card)
+        self._show_waiting()
 
     def set_as_at(self, as_at: date, *, today: bool = False) -> None:
         """Judge RAG as at ``as_at`` (``today``: the View menu's "As at today" is on)."""
@@ -831,17 +833,12 @@ class CardEditor(QWidget):
         card = self.card
         old: dict[str, Any] = {}
         new: dict[str, Any] = {}
-        widgets = {
-            "title": self.title_edit,
-            "next_steps_text": self.next_steps_edit,
-            "cross_reference": self.cross_ref_edit,
-            "rag_override_reason": self.override_reason,
-        }
-        for field, edit in widgets.items():
+        waiting = self._waiting_fields()
+        for field, edit in self._text_boxes().items():
             if field not in dirty:
                 continue
             value = edit.text().strip()
-            current = getattr(card, field) or ""
+            current = waiting.get(field, getattr(card, field)) or ""
             if field == "title":
                 self._show_title_problem("" if value else "A title is required")
                 if not value:
@@ -876,10 +873,69 @@ class CardEditor(QWidget):
         )
         self.title_counter.setStyleSheet(f"color: {ERROR_TEXT};" if over else "")
 
+    def _text_boxes(self) -> dict[str, QLineEdit | WrappingLineEdit]:
+        """The card's one-line text fields, by the card field each saves to."""
+        return {
+            "title": self.title_edit,
+            "next_steps_text": self.next_steps_edit,
+            "cross_reference": self.cross_ref_edit,
+            "rag_override_reason": self.override_reason,
+        }
+
+    def _waiting_fields(self) -> dict[str, Any]:
+        """Values typed on this card that are still waiting for the database's lock."""
+        values: dict[str, Any] = {}
+        if self.card is None:
+            return values
+        for command in self.session.pending(self.card.uuid):
+            if isinstance(command, CardFieldsCommand):
+                values.update(command.new)
+            elif (
+                isinstance(command, ProgressCommand)
+                and self.period is not None
+                and command.period_label == self.period.label
+            ):
+                values["progress"] = command.new
+        return values
+
+    def _show_waiting(self) -> None:
+        """Text waiting for the lock stays shown, not the older text the file still holds."""
+        for field, value in self._waiting_fields().items():
+            if field == "progress":
+                if paragraphs_from_text(self.progress_edit.toPlainText()) != value:
+                    self.progress_edit.setPlainText(paragraphs_to_text(value))
+            elif field in self._text_boxes():
+                self._set_line(self._text_boxes()[field], value or "")
+
+    def keep_unsaved(self, commands: list[RepositoryCommand]) -> None:
+        """Saves given up after waiting for the lock: their text is back in the boxes, unsaved.
+
+        It is saved the next time the officer leaves the box or types (not on
+        a timer, which would only meet the same lock again).
+        """
+        if self.card is None:
+            return
+        self._loading = True
+        try:
+            for command in commands:
+                if command.card_uuid != self.card.uuid:
+                    continue
+                if isinstance(command, ProgressCommand) and self.period is not None:
+                    if command.period_label == self.period.label:
+                        self.progress_edit.setPlainText(paragraphs_to_text(command.new))
+                        self._dirty.add("progress")
+                elif isinstance(command, CardFieldsCommand):
+                    for field, value in command.new.items():
+                        if field in self._text_boxes():
+                            self._set_line(self._text_boxes()[field], value or "")
+                            self._dirty.add(field)
+        finally:
+            self._loading = False
+
     def _save_progress(self, paragraphs: list[Paragraph], text: str = "Edit progress") -> None:
         assert self.card is not None and self.period is not None
         current = self.card.progress_for(self.period.label)
-        if paragraphs == current:
+        if paragraphs == self._waiting_fields().get("progress", current):
             return
         self.session.apply(
             ProgressCommand(

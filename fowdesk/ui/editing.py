@@ -4,6 +4,14 @@ A command writes as soon as it is made (no Save button), with the row version
 the window last showed, so a card changed meanwhile by another window or
 process is refused rather than overwritten. Undo and redo write again through
 the repository, so each is itself saved and audited.
+
+Typing is never lost to a lock. The window's own connection waits for another
+program's lock only a moment (:data:`WINDOW_LOCK_WAIT_S`); past it the save
+is queued, a worker waits for the lock with the ordinary limit, and the
+queued saves are written in order once it is free. Meanwhile the text stays
+in the editor and the status bar says "Waiting for the database…". If the
+lock outlasts the wait, the text stays in the editor and goes on the
+clipboard, with one clear message.
 """
 
 from __future__ import annotations
@@ -17,8 +25,28 @@ from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 
 from fowdesk.domain.model import Card, Milestone, Paragraph
 from fowdesk.domain.narrative import paragraphs_to_text
-from fowdesk.errors import FowdeskError, StaleEdit
+from fowdesk.errors import FowdeskError, LockedDatabase, StaleEdit
 from fowdesk.storage.repository import Repository
+from fowdesk.ui.jobs import JobPool
+from fowdesk.ui.workers import Progress
+
+#: How long the window's own connection waits for another program's lock. Past
+#: it a save is handed to a worker, so the window thread never waits longer.
+WINDOW_LOCK_WAIT_S = 0.02
+#: How often queued saves go back to waiting when the lock is taken again at once.
+LOCK_RETRIES = 3
+#: What the status bar says while a save waits for another program's lock.
+WAITING = "Waiting for the database (in use by another program)…"
+
+
+def wait_for_the_lock(repo: Repository, _progress: Progress) -> None:
+    """Take the write lock and let it go at once: returns when another program has let go.
+
+    Runs on a worker with the ordinary wait limit; raises ``LockedDatabase``
+    when the lock is held past it.
+    """
+    with repo.transaction():
+        pass
 
 
 class EditSession(QObject):
@@ -27,19 +55,32 @@ class EditSession(QObject):
     ``card_saved`` carries the card as the database now holds it (after a
     write, an undo or a refused stale edit), for the list and the editor to
     show. ``conflict`` carries the one-line message for the officer.
+    ``waiting_changed`` says when saves start and stop waiting for another
+    program's lock; ``unsaved`` carries the commands given up on after the
+    wait, for the editor to keep their text.
     """
 
     card_saved = Signal(object)
     state_changed = Signal(str)
     conflict = Signal(str)
     failed = Signal(str)
+    waiting_changed = Signal(bool)
+    unsaved = Signal(list)
 
-    def __init__(self, repo: Repository, parent: QObject | None = None) -> None:
+    def __init__(
+        self, repo: Repository, parent: QObject | None = None, jobs: JobPool | None = None
+    ) -> None:
         super().__init__(parent)
         self.repo = repo
+        self.jobs = jobs
         self.stack = QUndoStack(self)
         self._card_versions: dict[str, int] = {}
         self._milestone_versions: dict[str, int] = {}
+        #: Saves waiting for another program's lock, in the order they were made.
+        self._queue: list[RepositoryCommand] = []
+        self._retries = 0
+        #: True while the undo stack is put back after an undo the lock refused.
+        self.replaying = False
 
     # ------------------------------------------------------------ row versions
 
@@ -60,11 +101,31 @@ class EditSession(QObject):
 
     # ------------------------------------------------------------ running commands
 
+    @property
+    def waiting(self) -> bool:
+        """Whether saves are waiting for another program's lock."""
+        return bool(self._queue)
+
+    def pending(self, card_uuid: str) -> list[RepositoryCommand]:
+        """The card's saves still waiting for the lock, oldest first."""
+        return [c for c in self._queue if c.card_uuid == card_uuid]
+
     def apply(self, command: RepositoryCommand) -> bool:
-        """Write the command now; on success it goes on the undo stack."""
+        """Write the command now; on success it goes on the undo stack.
+
+        Behind a save that is waiting for the lock it waits too (in order);
+        then it returns False: not written yet, but not lost.
+        """
+        if self._queue:
+            self._enqueue(command)
+            return False
         self.state_changed.emit("Saving…")
         try:
             command.forward()
+        except LockedDatabase:
+            self._enqueue(command)
+            self._wait_for_the_lock()
+            return False
         except StaleEdit as error:
             self._refused(command, str(error))
             return False
@@ -72,10 +133,84 @@ class EditSession(QObject):
             self.state_changed.emit("Not saved")
             self.failed.emit(str(error))
             return False
-        self.reload(command.card_uuid)
-        command.written = True
-        self.stack.push(command)
+        self._written(command)
         return True
+
+    def _written(self, command: RepositoryCommand) -> None:
+        self.reload(command.card_uuid)
+        self.stack.push(command)  # QUndoStack calls redo(): a no-op until it is marked written
+        command.written = True
+
+    def _enqueue(self, command: RepositoryCommand) -> None:
+        if not (self._queue and self._queue[-1].absorb(command)):
+            self._queue.append(command)
+        if len(self._queue) == 1:
+            self.waiting_changed.emit(True)
+        self.state_changed.emit(WAITING)
+
+    def _wait_for_the_lock(self) -> None:
+        """A worker waits for the lock; the queued saves are written when it is free."""
+        self.state_changed.emit(WAITING)
+        if self.jobs is None:
+            self._give_up("the database is in use by another program")
+            return
+        self.jobs.run(
+            self.repo.path,
+            WAITING,
+            wait_for_the_lock,
+            on_success=lambda _result: self._lock_came_free(),
+            on_failure=self._give_up,
+            user=self.repo.user,
+        )
+
+    def _lock_came_free(self) -> None:
+        """Write the queued saves in order; if the lock is taken again, wait again."""
+        while self._queue:
+            command = self._queue[0]
+            try:
+                command.forward()
+            except LockedDatabase as error:
+                self._retries += 1
+                if self._retries > LOCK_RETRIES:
+                    self._give_up(str(error))
+                else:
+                    self._wait_for_the_lock()
+                return
+            except StaleEdit as error:
+                self._queue.pop(0)
+                self._refused(command, str(error))
+                continue
+            except FowdeskError as error:
+                self._queue.pop(0)
+                self.failed.emit(str(error))
+                continue
+            self._queue.pop(0)
+            self._written(command)
+        self._retries = 0
+        self.waiting_changed.emit(False)
+
+    def _give_up(self, reason: str) -> None:
+        """The lock outlasted the wait: keep the text in the editor and on the clipboard."""
+        commands, self._queue, self._retries = self._queue, [], 0
+        if not commands:
+            return
+        text = "\n\n".join(t for c in commands if (t := c.officer_text()))
+        clipboard = QGuiApplication.clipboard()
+        copied = bool(text) and clipboard is not None
+        if copied:
+            clipboard.setText(text)
+        self.waiting_changed.emit(False)
+        self.unsaved.emit(commands)
+        self.state_changed.emit("Not saved – the database is in use by another program")
+        kept = (
+            "Your text is still in the editor and has been copied to the clipboard"
+            if copied
+            else "Your change is still shown"
+        )
+        self.failed.emit(
+            f"Not saved: {reason.rstrip('. ')}. {kept}; it is saved when you next leave the "
+            "box, once the other program has finished."
+        )
 
     def reload(self, card_uuid: str) -> Card:
         """Show the card as the database holds it and base later saves on it."""
@@ -86,16 +221,37 @@ class EditSession(QObject):
         return card
 
     def run_from_history(self, command: RepositoryCommand, step: Callable[[], None]) -> None:
-        """Undo or redo one command; a refusal clears the history (it no longer applies)."""
+        """Undo or redo one command; a refusal clears the history (it no longer applies).
+
+        A lock is not a refusal: nothing was written, so the history is put
+        back where it was and the officer can undo again in a moment.
+        """
+        if self.replaying:
+            return
+        back_to = self.stack.index()  # the stack moves its index after this returns
         self.state_changed.emit("Saving…")
         try:
             step()
+        except LockedDatabase:
+            QTimer.singleShot(0, lambda: self._put_history_back(back_to))
+            self.state_changed.emit(
+                "Not undone or redone – the database is in use by another program; "
+                "try again in a moment"
+            )
+            return
         except FowdeskError as error:
             self._refused(command, str(error))
             # The stack has already moved its index; the history no longer matches the file.
             QTimer.singleShot(0, self.stack.clear)
             return
         self.reload(command.card_uuid)
+
+    def _put_history_back(self, index: int) -> None:
+        self.replaying = True
+        try:
+            self.stack.setIndex(index)
+        finally:
+            self.replaying = False
 
     def _refused(self, command: RepositoryCommand, message: str) -> None:
         lost = command.officer_text()
@@ -131,6 +287,10 @@ class RepositoryCommand(QUndoCommand):
     def officer_text(self) -> str:
         """What the officer typed, kept for them if the save is refused."""
         return ""
+
+    def absorb(self, later: RepositoryCommand) -> bool:
+        """Take in a later edit of the same thing while both wait for the lock (True if taken)."""
+        return False
 
     def redo(self) -> None:
         if not self.written:
@@ -173,6 +333,14 @@ class CardFieldsCommand(RepositoryCommand):
     def officer_text(self) -> str:
         return "\n".join(_as_text(v) for v in self.new.values() if _as_text(v))
 
+    def absorb(self, later: RepositoryCommand) -> bool:
+        if not isinstance(later, CardFieldsCommand) or later.card_uuid != self.card_uuid:
+            return False
+        if set(later.new) != set(self.new):
+            return False
+        self.new = dict(later.new)
+        return True
+
 
 class ProgressCommand(RepositoryCommand):
     """The card's progress narrative for one reporting period."""
@@ -201,6 +369,16 @@ class ProgressCommand(RepositoryCommand):
 
     def officer_text(self) -> str:
         return paragraphs_to_text(self.new)
+
+    def absorb(self, later: RepositoryCommand) -> bool:
+        if not (
+            isinstance(later, ProgressCommand)
+            and later.card_uuid == self.card_uuid
+            and later.period_label == self.period_label
+        ):
+            return False
+        self.new = list(later.new)
+        return True
 
 
 class MilestoneFieldsCommand(RepositoryCommand):

@@ -46,12 +46,13 @@ from fowdesk.domain.model import Card, CardStatus, Programme, Rag
 from fowdesk.domain.periods import report_as_at
 from fowdesk.domain.summary import summarise
 from fowdesk.exports.pdf_report import report_heading
+from fowdesk.storage.database import default_lock_timeout
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import dialogs
 from fowdesk.ui.card_editor import CardEditor
 from fowdesk.ui.dashboard import DashboardWidget
 from fowdesk.ui.delegates import RagChipDelegate
-from fowdesk.ui.editing import EditSession
+from fowdesk.ui.editing import WINDOW_LOCK_WAIT_S, EditSession
 from fowdesk.ui.icon import app_icon
 from fowdesk.ui.jobs import JobPool
 from fowdesk.ui.models import UUID_ROLE, CardFilterProxy, CardListModel, CardRow
@@ -81,7 +82,11 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.jobs = jobs
         self.settings.add_recent_file(repo.path)  # File → Open recent lists it
-        self.session = EditSession(repo, self)
+        # The window thread never waits on another program's lock: a save that meets
+        # one is handed to a worker (see ui.editing), anything else says so at once.
+        repo.set_lock_timeout(WINDOW_LOCK_WAIT_S)
+        self.session = EditSession(repo, self, jobs)
+        self._close_when_saved = False
         self.programme: Programme | None = None
         self.setWindowTitle(f"fowdesk – {repo.path.name}")
         self.setWindowIcon(app_icon())
@@ -104,6 +109,8 @@ class MainWindow(QMainWindow):
         self.session.state_changed.connect(self.save_state.setText)
         self.session.conflict.connect(self._show_conflict)
         self.session.failed.connect(self._show_failure)
+        self.session.waiting_changed.connect(self._saves_waiting)
+        self.session.unsaved.connect(self._keep_unsaved)
         jobs.busy_changed.connect(self._jobs_busy)
         jobs.activity.connect(self.progress_label.setText)
         self._chain_focus()
@@ -604,14 +611,25 @@ class MainWindow(QMainWindow):
     def _show_failure(self, message: str) -> None:
         QMessageBox.warning(self, "Not saved", sentence(message))
 
+    def _history_waits(self) -> bool:
+        """Undo and redo wait until the saves waiting for the lock are written."""
+        if self.session.waiting:
+            self.show_status("Undo and redo wait until your last change is saved")
+            return True
+        return False
+
     def undo(self) -> None:
         self.editor.flush()
+        if self._history_waits():
+            return
         stack = self.session.stack
         self._show_command_card(stack.command(stack.index() - 1))
         stack.undo()
 
     def redo(self) -> None:
         self.editor.flush()
+        if self._history_waits():
+            return
         stack = self.session.stack
         self._show_command_card(stack.command(stack.index()))
         stack.redo()
@@ -753,8 +771,34 @@ class MainWindow(QMainWindow):
         self.settings.splitter_state = self.splitter.saveState()
         self.settings.sync()
 
+    def _saves_waiting(self, waiting: bool) -> None:
+        if waiting:
+            return
+        if self._close_when_saved and not self.editor.has_unsaved_changes():
+            self.close()  # the close the officer asked for while a save waited
+        self._close_when_saved = False
+
+    def _keep_unsaved(self, commands: list[Any]) -> None:
+        """Saves given up after the wait: show their card with the text back in the editor."""
+        texts = [c for c in commands if c.officer_text()]
+        if not texts:
+            return
+        card_uuid = texts[-1].card_uuid
+        if self.editor.card is None or self.editor.card.uuid != card_uuid:
+            self.show_cards()
+            self.select_card(card_uuid)
+        self.editor.keep_unsaved([c for c in commands if c.card_uuid == card_uuid])
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.flush()
+        if self.session.waiting:
+            # Closing now would lose what is waiting: close once it is written.
+            self._close_when_saved = True
+            self.show_status("Closing once your last change is saved (the database is in use)")
+            event.ignore()
+            return
+        if not self.repo.closed:
+            self.repo.set_lock_timeout(default_lock_timeout())  # the backup on closing may wait
         if self.jobs.busy:
             # An export or import half done is worse than a short wait.
             self.jobs.wait_for_done()

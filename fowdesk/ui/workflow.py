@@ -27,7 +27,7 @@ from fowdesk import paths
 from fowdesk.domain.change_set import ImportResult
 from fowdesk.domain.leads import lead_choices
 from fowdesk.domain.publishing import ReportOptions, publish_warnings
-from fowdesk.errors import FowdeskError
+from fowdesk.errors import FowdeskError, LockedDatabase
 from fowdesk.exports import pdf_report, xlsx_return
 from fowdesk.exports.frozen import previous_published, reprint_info
 from fowdesk.exports.publishing import publish_report
@@ -370,6 +370,8 @@ class Workflow(QObject):
                 label, as_at, meeting = dialog.values()
                 try:
                     self.repo.new_period(programme.code, label, as_at, meeting)
+                except LockedDatabase:
+                    problem = "the database is in use by another program; try again in a moment"
                 except FowdeskError as exc:
                     problem = str(exc)
                 else:
