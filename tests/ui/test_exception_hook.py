@@ -148,7 +148,7 @@ def test_the_window_says_it_recovered_an_interrupted_write(
     try:
         window = DeskApplication(settings).open_window(repo)
         qtbot.addWidget(window)
-        assert window.save_state.text().startswith("Recovered from an interrupted write (")
+        assert window.status_message.text().startswith("Recovered from an interrupted write (")
         assert window.programme is not None
         assert not window.programme.period("Spring").published
     finally:
