@@ -45,7 +45,7 @@ from fowdesk.domain.leads import format_leads, lead_choices, normalise_code
 from fowdesk.domain.model import Card, CardStatus, Programme, Rag
 from fowdesk.domain.periods import report_as_at
 from fowdesk.domain.summary import summarise
-from fowdesk.exports.pdf_report import report_heading
+from fowdesk.exports.report_model import report_heading
 from fowdesk.storage.database import default_lock_timeout
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import dialogs
