@@ -27,6 +27,7 @@ class Officer:
         self.save_as: Path | None = None
         self.appendix = ""
         self.options_titles: list[str] = []
+        self.reprints: list[str] = []  # the greyed "Reprint of the published report (…)" lines
         self.save_dialog: list[tuple[str, str]] = []
         self.opened: list[Path] = []
         self.repo = Repository.open(path, user="officer", source="ui")
@@ -48,6 +49,8 @@ class Officer:
     def _answer_options(self, dialog: QDialog) -> bool:
         assert isinstance(dialog, PdfOptionsDialog)
         self.options_titles.append(dialog.windowTitle())
+        if not dialog.appendix_edit.isEnabled():
+            self.reprints.append(dialog.reprint_label.text())
         self.qtbot.keyClicks(dialog.appendix_edit, self.appendix)
         return True
 
@@ -103,16 +106,21 @@ def test_export_accessible_html_from_the_menu(
         officer.repo.close()
 
 
-def test_a_published_period_keeps_its_appendix_and_says_so_in_one_line(
+def test_a_published_period_keeps_its_appendix_greyed_out_in_the_dialog(
     officer: Officer, tmp_path: Path, messages: list[tuple[str, str, str]]
 ) -> None:
-    """February 2020 was published with no appendix: its HTML cannot gain one, as its PDF cannot."""
+    """February 2020 was published with no appendix: its HTML cannot gain one, as its PDF cannot.
+
+    The dialog shows the published options greyed out, so "4" cannot be typed;
+    the command line refuses other options in one line (tests/test_docx_report.py).
+    """
     officer.appendix = "4"
     target = tmp_path / "FOW.html"
     officer.export(officer.workflow.export_html_action, target)
-    assert messages[-1][0] == "warning" and "\n" not in messages[-1][2]
-    assert "published with no appendix label" in messages[-1][2]
-    assert not target.exists()
+    assert officer.reprints == ["Reprint of the published report (no appendix label)"]
+    page = lxml.html.document_fromstring(target.read_text(encoding="utf-8"))
+    assert "Appendix 4" not in page.text_content()
+    assert not [m for m in messages if m[0] == "warning"]
 
 
 def test_export_word_appendix_from_the_menu(officer: Officer, tmp_path: Path) -> None:
