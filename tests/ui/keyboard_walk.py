@@ -109,18 +109,16 @@ def walk(work: Path) -> list[str]:
     try:
         main = window_named("Future of Work in Southampton programme – fowdesk \\(fowdesk.db\\)")
 
-        # 1. Start the reporting period: Alt+P opens Programme, P starts a period.
+        # 1. Start the reporting period: Alt+P opens Programme, P starts a period. It
+        #    proposes March 2020 as at 31/03/2020; both are typed over all the same, the
+        #    date without its slashes (Tab selects what a box holds).
         keys("alt+p", "p")
         window_named("Start a reporting period")
         keys("ctrl+a")
         type_text("March 2020")
-        # The as-at date, a section at a time: 01/03/2020 first (always a valid date),
-        # then back to the day for 31; Tab leaves the date from its last section.
         keys("Tab")
-        type_text("01032020")
-        keys("shift+Tab", "shift+Tab")
-        type_text("31")
-        keys("Tab", "Tab")
+        type_text("31032020")
+        keys("Tab")
         type_text("Scrutiny Inquiry Panel, 9 April 2020")
         keys("Return")
         window_gone("Start a reporting period")
@@ -189,11 +187,11 @@ def walk(work: Path) -> list[str]:
         xdotool("windowfocus", "--sync", main)
         done.append("imported the return with the PMO's change")
 
-        # 7. Publish: Alt+P, U; Alt+Y confirms.
+        # 7. Publish: Alt+P, U; the dialog lists the gaps; Alt+P publishes.
         keys("alt+p", "u")
-        window_named("Publish period")
-        keys("alt+y")
-        window_gone("Publish period")
+        window_named("Publish March 2020")
+        keys("alt+p")
+        window_gone("Publish March 2020")
         xdotool("windowfocus", "--sync", main)
 
         def published() -> bool:

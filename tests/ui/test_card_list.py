@@ -127,6 +127,7 @@ def test_my_lead_preference_filters_the_list_on_start(opener, settings: Settings
 
 
 def test_rag_column_is_a_letter_readable_without_colour(window: MainWindow) -> None:
+    window.as_at_today_action.trigger()  # as at today some are Red (all Green at February's date)
     model = window.card_model
     spoken = []
     for row in range(model.rowCount()):
@@ -194,12 +195,12 @@ def test_switching_programme_says_that_undo_history_was_cleared(window: MainWind
     qtbot.keyClick(window.programme_combo, Qt.Key.Key_Down)  # FOW → DS2430, by keyboard
     assert window.programme is not None and window.programme.code == "DS2430"
     assert not window.undo_action.isEnabled()
-    assert window.save_state.text() == (
+    assert window.status_message.text() == (
         "Showing DS2430: the changes made in FOW are saved, but can no longer be undone"
     )
 
 
 def test_switching_programme_with_nothing_to_undo_says_nothing(window: MainWindow) -> None:
-    window.save_state.setText("Saved")
+    window.show_status("")
     window.open_programme("DS2430")
-    assert window.save_state.text() == "Saved"
+    assert window.status_message.text() == ""

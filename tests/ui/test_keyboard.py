@@ -22,7 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fowdesk.domain.leads import lead_choices
 from fowdesk.domain.model import MilestoneStatus
+from fowdesk.domain.publishing import publish_warnings
+from fowdesk.exports.frozen import reprint_info
 from fowdesk.exports.xlsx_import import read_return
 from fowdesk.exports.xlsx_return import export_return
 from fowdesk.storage.backups import list_backups
@@ -34,7 +37,12 @@ from fowdesk.ui.import_preview import ImportPreviewDialog
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.models import MilestoneTableModel
 from fowdesk.ui.programme_settings import NewProgrammeDialog, ProgrammeSettingsDialog
-from fowdesk.ui.workflow_dialogs import NewPeriodDialog, PdfOptionsDialog, RestoreBackupDialog
+from fowdesk.ui.workflow_dialogs import (
+    NewPeriodDialog,
+    PdfOptionsDialog,
+    PublishDialog,
+    RestoreBackupDialog,
+)
 
 MENU_KEYS = {"F": "File", "E": "Edit", "V": "View", "P": "Programme", "H": "Help"}
 
@@ -200,6 +208,7 @@ def test_f6_cycles_the_list_the_editor_and_the_milestones(window: MainWindow, qt
 
 
 def test_f6_from_the_dashboard_comes_back_to_the_cards(window: MainWindow, qtbot: Any) -> None:
+    window.as_at_today_action.trigger()  # as at today the overdue list has rows to focus
     window.show_dashboard()
     focus(qtbot, window, window.dashboard.overdue_view)
     assert press(qtbot, Qt.Key.Key_F6) is window.card_view
@@ -235,6 +244,7 @@ def test_alt_letters_open_the_menus_from_every_tab(window: MainWindow, qtbot: An
     places = [(i, None) for i in range(window.editor.tabs.count())] + [(None, "dashboard")]
     for editor_tab, view in places:
         if view == "dashboard":
+            window.as_at_today_action.trigger()  # as at today the overdue list has rows
             window.show_dashboard()
             focus(qtbot, window, window.dashboard.overdue_view)
         else:
@@ -290,8 +300,19 @@ def _every_dialog(window: MainWindow, repo: Repository, folder: Path) -> Iterato
     assert card is not None
     yield ReviseTargetDialog(window, card.milestones[1], programme.current_period.as_at)  # type: ignore[union-attr]
     yield PreferencesDialog(window, window.settings, ["SSM", "EDT"])
-    yield NewPeriodDialog(programme.current_period, window)
+    yield NewPeriodDialog(programme, window)
+    yield PublishDialog(
+        programme.current_period,  # type: ignore[arg-type]
+        publish_warnings(programme, "February 2020"),
+        parent=window,
+    )
     yield PdfOptionsDialog(programme.periods, parent=window)
+    yield PdfOptionsDialog(
+        programme.periods,
+        reprint_info=lambda label: reprint_info(repo, "FOW", label),
+        parent=window,
+    )
+    yield dialogs.MyLeadDialog(window, lead_choices(programme))
     repo.backup(reason="manual")
     yield RestoreBackupDialog(list_backups(repo.backups_dir), window)
     returned = export_return(repo, folder / "return.xlsx", code="FOW")
@@ -333,6 +354,7 @@ def test_every_control_in_the_window_has_a_name_a_screen_reader_can_say(
 
 
 def test_the_rag_chip_is_announced_as_words(window: MainWindow) -> None:
+    window.as_at_today_action.trigger()  # rec 2 is Red as at today (Green as at February's date)
     window.show_ref("2")
     name = window.editor.rag_chip.accessibleName()
     assert name.startswith("RAG: Red – overdue by more than 30 days: ")
