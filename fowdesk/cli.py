@@ -126,14 +126,76 @@ def build_parser() -> argparse.ArgumentParser:
         "someone to settle (the window's import preview settles them). --dry-run exits as "
         "the import would.",
     )
-    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        help="a return; several returns, or a folder of them, are read and checked together "
+        "and applied in one transaction",
+    )
     imp.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+    imp.add_argument(
+        "--programme",
+        help="with several returns: the programme they are for (default: the one most of "
+        "them are for); returns for another are left out",
+    )
 
     returns = commands.add_parser(
-        "returns", help="the Excel returns exported, by return ID, and their imports"
+        "returns",
+        help="the return round: send each lead their return, see who has replied, chase",
+        description="Without an action: where this period's round stands (per lead: sent, "
+        "returned, changes applied, conflicts left, overdue), then every return by return ID.",
     )
     returns.add_argument("--programme", help="programme code (default: the first)")
-    returns.add_argument("--period", help="only returns exported in this period (its label)")
+    returns.add_argument(
+        "--period", help="this period's round and returns (default: the current period's round)"
+    )
+    round_actions = returns.add_subparsers(
+        dest="returns_command", metavar="ACTION", parser_class=_Parser
+    )
+    send = round_actions.add_parser(
+        "send",
+        help="write a return for each lead, a covering list and (--eml) draft e-mails",
+        description="Write one return per lead code in use (a card with two leads goes to "
+        "both), each with its own return ID, and returns.csv listing them. Nothing is sent: "
+        "with --eml, open each draft in Outlook and press Send.",
+    )
+    send.add_argument("--programme", default=argparse.SUPPRESS, help="programme code")
+    send.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="folder to write into, created if missing (default: '<code> returns <as-at>' in "
+        "the exports folder)",
+    )
+    send.add_argument(
+        "--eml", action="store_true", help="also a draft e-mail (.eml) per lead, to send"
+    )
+    send.add_argument(
+        "--due",
+        type=_uk_date,
+        help="DD/MM/YYYY the returns are due back (default: 10 working days from today)",
+    )
+    send.add_argument(
+        "--unknown-leads",
+        action="store_true",
+        help="also send to lead codes used on cards but missing from the lead-role key",
+    )
+    chase = round_actions.add_parser(
+        "chase",
+        help="a reminder for every lead whose return has not come back",
+        description="For every lead whose return has not come back: with --eml a reminder "
+        "draft ('… reminder – LEAD.eml') with the return attached again (a fresh one if the "
+        "programme has moved on since it was sent). Nothing is sent.",
+    )
+    chase.add_argument("--programme", default=argparse.SUPPRESS, help="programme code")
+    chase.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="folder to write into (default: the folder the returns were sent from)",
+    )
+    chase.add_argument("--eml", action="store_true", help="write the reminder drafts")
 
     period = commands.add_parser("period", help="reporting periods")
     period_commands = period.add_subparsers(
@@ -261,10 +323,15 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from fowdesk.exports.xlsx_import import import_return
+    from fowdesk.exports.xlsx_import.batch import import_returns
 
+    files: list[Path] = args.file
     repo = _open(args)
     try:
-        outcome = import_return(repo, args.file, dry_run=args.dry_run)
+        if len(files) == 1 and not files[0].is_dir() and args.programme is None:
+            outcome = import_return(repo, files[0], dry_run=args.dry_run)
+        else:
+            outcome = import_returns(repo, files, dry_run=args.dry_run, programme=args.programme)
     finally:
         repo.close()
     print(outcome.text, file=out)
@@ -272,12 +339,26 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_returns(args: argparse.Namespace, out: TextIO) -> int:
+    if args.returns_command == "send":
+        return _send_returns(args, out)
+    if args.returns_command == "chase":
+        return _chase_returns(args, out)
+    from fowdesk.domain.return_round import return_round
+
     repo = _open(args)
     try:
         code = repo.programme_code(args.programme)
         listing = repo.returns(code, args.period)
+        programme = repo.load_programme(code)
     finally:
         repo.close()
+    current = programme.current_period
+    label = args.period or (current.label if current else "")
+    state = return_round(programme, label, listing, date.today())
+    if state.was_sent:
+        for line in state.lines():
+            print(line, file=out)
+        print(file=out)
     where = f" in {args.period}" if args.period else ""
     if not listing:
         print(f"{code}: no returns exported{where} yet", file=out)
@@ -305,6 +386,39 @@ def cmd_returns(args: argparse.Namespace, out: TextIO) -> int:
                 f"{done.changes} change(s){left}",
                 file=out,
             )
+    return 0
+
+
+def _send_returns(args: argparse.Namespace, out: TextIO) -> int:
+    from fowdesk.exports.return_round import send_returns
+
+    repo = _open(args)
+    try:
+        result = send_returns(
+            repo,
+            args.output,
+            code=args.programme,
+            drafts=args.eml,
+            due_on=args.due,
+            include_unknown=args.unknown_leads,
+        )
+    finally:
+        repo.close()
+    for line in result.lines():
+        print(line, file=out)
+    return 0
+
+
+def _chase_returns(args: argparse.Namespace, out: TextIO) -> int:
+    from fowdesk.exports.return_round import chase_returns
+
+    repo = _open(args)
+    try:
+        result = chase_returns(repo, args.output, code=args.programme, drafts=args.eml)
+    finally:
+        repo.close()
+    for line in result.lines():
+        print(line, file=out)
     return 0
 
 

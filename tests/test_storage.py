@@ -146,7 +146,8 @@ def downgrade_to_schema_1(path: Path) -> None:
     conn.execute("DROP TABLE export_log")
     conn.execute("ALTER TABLE periods DROP COLUMN report_options")
     conn.execute("ALTER TABLE periods DROP COLUMN seeded")
-    conn.execute("DROP TABLE returns")  # schema 4
+    conn.execute("DROP TABLE returns")  # schema 4 (with schema 5's columns)
+    conn.execute("ALTER TABLE lead_roles DROP COLUMN email")  # schema 5
     conn.execute("DROP TABLE return_imports")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()

@@ -88,11 +88,11 @@ def test_the_return_has_five_sheets_with_the_designed_headers_in_order(exported:
     assert _headers(wb["Recommendations"]) == RECOMMENDATION_HEADERS
     assert _headers(wb["Milestones"]) == MILESTONE_HEADERS
     assert _headers(wb["Changes"]) == ["Ref", "What changed", "Was", "Now", "When", "By"]
-    assert _headers(wb["Key"]) == ["Code", "Lead role"]
+    assert _headers(wb["Key"]) == ["Code", "Lead role", "E-mail"]
     # The one column list is what the writer used.
     assert [c.header for c in RECOMMENDATION_COLUMNS] == RECOMMENDATION_HEADERS
     assert [c.header for c in MILESTONE_COLUMNS] == MILESTONE_HEADERS
-    assert len(CHANGE_COLUMNS) == 6 and len(KEY_COLUMNS) == 2
+    assert len(CHANGE_COLUMNS) == 6 and len(KEY_COLUMNS) == 3
 
 
 def test_every_seed_recommendation_is_a_row_with_its_hidden_id_and_version(
@@ -154,7 +154,7 @@ def test_data_sheets_are_filterable_tables_with_a_frozen_header(exported: Path) 
         ("Recommendations", "N"),
         ("Milestones", "N"),
         ("Changes", "F"),
-        ("Key", "B"),
+        ("Key", "C"),
     ):
         ws = wb[name]
         assert len(ws.tables) == 1, name

@@ -210,6 +210,8 @@ class ChangeSet:
     problems: list[CellProblem] = field(default_factory=list)
     #: What to remember of this import, so importing the return again repeats nothing.
     record: ImportRecord | None = None
+    #: SHA-256 of the file read ("" if not known): the file as sent, untouched, is no reply.
+    file_sha256: str = ""
 
     @property
     def needs_fixing(self) -> bool:
@@ -261,6 +263,8 @@ class ImportResult:
     backup: Path | None
     changes: int
     conflicts_left: int
+    #: Return IDs sent in a return round that this import marked received.
+    received: tuple[str, ...] = ()
 
 
 def published_period_refusal(path: Path, programme: Programme) -> str:

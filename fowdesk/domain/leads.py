@@ -81,3 +81,17 @@ def lead_choices(programme: Programme) -> list[LeadChoice]:
                 seen.add(normalise_code(code))
                 choices.append(LeadChoice(code, None))
     return choices
+
+
+#: One address, as a person types it into the key: local part, "@", a dotted domain.
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
+
+
+def email_problem(address: str) -> str | None:
+    """Why ``address`` cannot be a lead's e-mail address (None if it can, or is blank)."""
+    address = address.strip()
+    if not address:
+        return None
+    if _EMAIL.fullmatch(address) is None:
+        return f"{address!r} is not an e-mail address (one address, like name@council.gov.uk)"
+    return None

@@ -81,10 +81,12 @@ def new_uuid() -> str:
 
 @dataclass
 class LeadRole:
-    """One entry of the programme's lead-role key (code → role)."""
+    """One entry of the programme's lead-role key (code → role, and where returns go)."""
 
     code: str
     role: str
+    #: The lead's e-mail address for their return ("" when the key has none).
+    email: str = ""
 
 
 @dataclass
@@ -246,6 +248,9 @@ class Programme:
 
     def lead_role(self, code: str) -> str | None:
         return next((k.role for k in self.lead_key if k.code == code), None)
+
+    def lead_email(self, code: str) -> str:
+        return next((k.email for k in self.lead_key if k.code == code), "")
 
 
 @dataclass

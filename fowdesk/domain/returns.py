@@ -11,7 +11,7 @@ edits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 #: A row's cells as the base keeps them: column key → value as text (dates ISO).
 BaseRow = dict[str, str]
@@ -32,7 +32,12 @@ class ReturnBase:
 
 @dataclass
 class ExportedReturn:
-    """One export of a return: who, when, which rows (``base`` is None once pruned)."""
+    """One export of a return: who, when, which rows (``base`` is None once pruned).
+
+    A return sent in the PMO's return round (``fowdesk returns send``, or a
+    chase's fresh copy) also says when it was sent, when it is due back, the
+    file as sent and the address its draft was written to.
+    """
 
     return_id: str
     programme_code: str
@@ -42,6 +47,20 @@ class ExportedReturn:
     exported_by: str
     filename: str
     base: ReturnBase | None = None
+    sent_at: datetime | None = None
+    due_on: date | None = None
+    #: The file as sent, in full (a chase re-attaches it if the database has not moved on).
+    sent_file: str = ""
+    #: The address the draft e-mail was written to ("" when the key has none).
+    sent_to: str = ""
+    #: SHA-256 of the file as sent: the same bytes coming back are the PMO's own copy.
+    sent_sha256: str = ""
+    #: When the lead was last sent a reminder.
+    chased_at: datetime | None = None
+
+    @property
+    def was_sent(self) -> bool:
+        return self.sent_at is not None
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,11 @@ def programme_to_dict(programme: Programme, as_at: date | None = None) -> dict[s
         "introduction": _paragraphs(programme.introduction),
         "column_headings": list(programme.column_headings),
         "themes": list(programme.themes),
-        "lead_key": [{"code": k.code, "role": k.role} for k in programme.lead_key],
+        # An e-mail address only where the key has one: older snapshots read the same.
+        "lead_key": [
+            {"code": k.code, "role": k.role} | ({"email": k.email} if k.email else {})
+            for k in programme.lead_key
+        ],
         "periods": [
             {
                 "label": p.label,
@@ -155,7 +159,9 @@ def programme_from_dict(data: dict[str, Any]) -> Programme:
         introduction=_paragraphs_back(data.get("introduction", [])),
         column_headings=list(data.get("column_headings", [])),
         themes=list(data.get("themes", [])),
-        lead_key=[LeadRole(k["code"], k["role"]) for k in data.get("lead_key", [])],
+        lead_key=[
+            LeadRole(k["code"], k["role"], k.get("email", "")) for k in data.get("lead_key", [])
+        ],
         periods=[
             Period(
                 label=p["label"],

@@ -186,6 +186,7 @@ CHANGE_COLUMNS: tuple[Column, ...] = (
 KEY_COLUMNS: tuple[Column, ...] = (
     Column("code", "Code", 12),
     Column("role", "Lead role", 60, Kind.LONG),
+    Column("email", "E-mail", 34),
 )
 
 COLUMNS = {

@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from copy import copy
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -648,7 +649,12 @@ def default_return_name(programme: Programme, lead: str | None) -> str:
     as_at = report_as_at(programme)
     suffix = f" {lead}" if lead else ""
     name = f"{programme.code} return {as_at:%Y-%m-%d}{suffix}.xlsx"
-    return re.sub(r'[\\/:*?"<>|]', "-", name)
+    return windows_safe_name(name)
+
+
+def windows_safe_name(name: str) -> str:
+    """A file name Windows accepts: its forbidden characters (and control characters) as "-"."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "-", name)
 
 
 class ReturnExporter(Protocol):
@@ -665,6 +671,65 @@ class ReturnExporter(Protocol):
     def record_return(self, record: ExportedReturn) -> bool: ...
 
 
+@dataclass(frozen=True)
+class ReturnSource:
+    """What a programme's returns are made from, read once: a round writes one per lead."""
+
+    programme: Programme
+    changes: list[Change]
+    #: Each card's RAG in the last published period, by card ID.
+    previous_rags: dict[str, str]
+
+
+def return_source(repo: ReturnExporter, code: str | None = None) -> ReturnSource:
+    programme = repo.load_programme(code)
+    snapshot = repo.latest_published_snapshot(programme.code)
+    previous = (
+        {item["uuid"]: item.get("rag") or "" for item in snapshot["items"]} if snapshot else {}
+    )
+    return ReturnSource(programme, repo.changes_since_last_report(programme.code), previous)
+
+
+def write_return(
+    source: ReturnSource, target: Path, *, lead: str | None, author: str
+) -> ExportedReturn:
+    """Write one return (all cards, or one lead's) with a new return ID, atomically.
+
+    Returns the record to keep (the caller keeps it: :meth:`record_return`).
+    """
+    programme = source.programme
+    sheets = return_sheets(programme, source.changes, lead=lead, previous_rags=source.previous_rags)
+    return_id = new_uuid()
+    exported_at = datetime.now().replace(microsecond=0)
+
+    def build_and_save(temporary: Path) -> None:
+        # Built only once the target can be written: a write-only workbook that is
+        # never saved leaves temporary sheet files and half-run writers behind.
+        build_workbook(
+            programme,
+            source.changes,
+            lead=lead,
+            author=author,
+            previous_rags=source.previous_rags,
+            exported_at=exported_at,
+            return_id=return_id,
+            sheets=sheets,
+        ).save(temporary)
+
+    write_atomically(target, build_and_save)
+    period = programme.current_period
+    return ExportedReturn(
+        return_id=return_id,
+        programme_code=programme.code,
+        period_label=period.label if period else "",
+        lead=lead,
+        exported_at=exported_at,
+        exported_by=author,
+        filename=target.name,
+        base=return_base(sheets),
+    )
+
+
 def export_return(
     repo: ReturnExporter,
     output: Path | None,
@@ -678,13 +743,9 @@ def export_return(
     database cannot take it, the file is still written and the repository keeps
     one line saying so (``repo.unrecorded``).
     """
-    programme = repo.load_programme(code)
+    source = return_source(repo, code)
+    programme = source.programme
     lead_code = resolve_lead(programme, lead)
-    snapshot = repo.latest_published_snapshot(programme.code)
-    previous = (
-        {item["uuid"]: item.get("rag") or "" for item in snapshot["items"]} if snapshot else {}
-    )
-    changes = repo.changes_since_last_report(programme.code)
     if output is None:
         folder = paths.default_exports_dir()
         try:
@@ -694,36 +755,5 @@ def export_return(
         target = folder / default_return_name(programme, lead_code)
     else:
         target = Path(output)
-
-    sheets = return_sheets(programme, changes, lead=lead_code, previous_rags=previous)
-    return_id = new_uuid()
-    exported_at = datetime.now().replace(microsecond=0)
-
-    def build_and_save(temporary: Path) -> None:
-        # Built only once the target can be written: a write-only workbook that is
-        # never saved leaves temporary sheet files and half-run writers behind.
-        build_workbook(
-            programme,
-            changes,
-            lead=lead_code,
-            author=repo.user,
-            previous_rags=previous,
-            exported_at=exported_at,
-            return_id=return_id,
-            sheets=sheets,
-        ).save(temporary)
-
-    write_atomically(target, build_and_save)
-    period = programme.current_period
-    record = ExportedReturn(
-        return_id=return_id,
-        programme_code=programme.code,
-        period_label=period.label if period else "",
-        lead=lead_code,
-        exported_at=exported_at,
-        exported_by=repo.user,
-        filename=target.name,
-        base=return_base(sheets),
-    )
-    repo.record_return(record)
+    repo.record_return(write_return(source, target, lead=lead_code, author=repo.user))
     return target

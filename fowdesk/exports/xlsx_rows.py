@@ -153,7 +153,7 @@ def change_rows(
 
 
 def key_rows(programme: Programme) -> list[list[Any]]:
-    return [[k.code, k.role] for k in programme.lead_key]
+    return [[k.code, k.role, k.email] for k in programme.lead_key]
 
 
 def check_lengths(sheets: Sequence[SheetRows]) -> None:

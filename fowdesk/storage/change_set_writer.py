@@ -12,6 +12,7 @@ only the per-row transactions and reloads are gone.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -91,19 +92,40 @@ class ChangeSetWriter:
         period = programme.current_period
         self.period_label = period.label if period else ""
         self.period_id: int | None = None
+        #: The author of each new row's return (a batch holds several returns).
+        self.new_row_authors: dict[str, str] = {}
 
     # ------------------------------------------------------------------ the whole set
 
     def write(self, change_set: ChangeSet) -> None:
-        edits = self._row_edits(change_set.updates, change_set.taken_conflicts)
-        self._check_versions(edits)
-        self._new_cards([r for r in change_set.new_rows if not r.is_milestone])
-        for edit in edits:
-            if edit.kind is RowKind.RECOMMENDATION:
-                self._update_card(edit)
-            else:
-                self._update_milestone(edit)
-        self._new_milestones([r for r in change_set.new_rows if r.is_milestone])
+        self.write_all([(change_set, self.author)])
+
+    def write_all(self, change_sets: Sequence[tuple[ChangeSet, str]]) -> None:
+        """Write several returns' change sets (each with its author) as one.
+
+        Every row is checked against the version its preview read before
+        anything is written; two returns may change different fields of one
+        row (a batch import settles the same field changed by both as a
+        conflict before this).
+        """
+        per_set = [
+            (change_set, author, self._row_edits(change_set.updates, change_set.taken_conflicts))
+            for change_set, author in change_sets
+        ]
+        self._check_versions([edit for _, _, edits in per_set for edit in edits])
+        self.new_row_authors = {
+            row.uuid: author for change_set, author in change_sets for row in change_set.new_rows
+        }
+        new_rows = [row for change_set, _ in change_sets for row in change_set.new_rows]
+        self._new_cards([r for r in new_rows if not r.is_milestone])
+        for _, author, edits in per_set:
+            self.author = author
+            for edit in edits:
+                if edit.kind is RowKind.RECOMMENDATION:
+                    self._update_card(edit)
+                else:
+                    self._update_milestone(edit)
+        self._new_milestones([r for r in new_rows if r.is_milestone])
         self.db.conn.executemany(
             "UPDATE cards SET updated_at = ? WHERE uuid = ?",
             [(self.stamp, uuid) for uuid in sorted(self.touched_cards)],
@@ -157,7 +179,7 @@ class ChangeSetWriter:
             (
                 self.stamp,
                 self.repo.user,
-                self.author,
+                self.new_row_authors.get(uuid, self.author),
                 self.source,
                 table,
                 uuid,

@@ -24,7 +24,7 @@ import sqlite_utils
 from fowdesk import __version__, logs, partial_files, paths
 from fowdesk.domain.change_set import ChangeSet, ImportResult, published_period_refusal
 from fowdesk.domain.changes import Change, changes_between
-from fowdesk.domain.leads import format_leads, parse_leads
+from fowdesk.domain.leads import email_problem, format_leads, parse_leads
 from fowdesk.domain.model import (
     AuditEntry,
     Card,
@@ -143,6 +143,11 @@ def months_before(moment: datetime, months: int) -> datetime:
             return moment.replace(year=year, month=month + 1, day=day)
         except ValueError:
             day -= 1
+
+
+def _key_text(key: Sequence[LeadRole]) -> str:
+    """The key as the audit trail shows it: "SSM – Strategic Skills Manager <ssm@…>; …"."""
+    return "; ".join(f"{k.code} – {k.role}" + (f" <{k.email}>" if k.email else "") for k in key)
 
 
 @dataclass(frozen=True)
@@ -405,9 +410,10 @@ class Repository:
             column_headings=json.loads(row[4]),
         )
         programme.lead_key = [
-            LeadRole(r[0], r[1])
+            LeadRole(r[0], r[1], r[2])
             for r in self.db.execute(
-                "SELECT code, role FROM lead_roles WHERE programme_id = ? ORDER BY position, id",
+                "SELECT code, role, email FROM lead_roles WHERE programme_id = ?"
+                " ORDER BY position, id",
                 [programme_id],
             ).fetchall()
         ]
@@ -1161,33 +1167,37 @@ class Repository:
                 self._audit("programmes", canonical, field, old_text, new_text, now)
 
     def set_lead_key(self, code: str | None, key: Sequence[LeadRole]) -> None:
-        """Replace the lead-role key (so the seed's missing SLE can be added)."""
+        """Replace the lead-role key (so the seed's missing SLE can be added).
+
+        Raises:
+            InvalidInput: a code is blank or appears twice, or an e-mail address
+                is not one address.
+        """
         programme_id, canonical = self._programme_id(code)
-        codes = [k.code.strip() for k in key]
+        key = [LeadRole(k.code.strip(), k.role, k.email.strip()) for k in key]
+        codes = [k.code for k in key]
         if any(not c for c in codes):
             raise InvalidInput("every lead role needs a code")
         if len(set(codes)) != len(codes):
             raise InvalidInput("a lead code appears twice in the key")
+        for entry in key:
+            problem = email_problem(entry.email)
+            if problem:
+                raise InvalidInput(f"{entry.code}'s e-mail address: {problem}")
         with self.transaction():
             old = self.load_programme(canonical).lead_key
-            if [(k.code, k.role) for k in old] == [(k.code.strip(), k.role) for k in key]:
+            if old == key:
                 return
             self.db.execute("DELETE FROM lead_roles WHERE programme_id = ?", [programme_id])
-            self._write_key(programme_id, [LeadRole(k.code.strip(), k.role) for k in key])
-            self._audit(
-                "programmes",
-                canonical,
-                "lead key",
-                "; ".join(f"{k.code} – {k.role}" for k in old),
-                "; ".join(f"{k.code.strip()} – {k.role}" for k in key),
-                _now(),
-            )
+            self._write_key(programme_id, key)
+            self._audit("programmes", canonical, "lead key", _key_text(old), _key_text(key), _now())
 
     def _write_key(self, programme_id: int, key: Sequence[LeadRole]) -> None:
         for index, entry in enumerate(key):
             self.db.execute(
-                "INSERT INTO lead_roles (programme_id, code, role, position) VALUES (?, ?, ?, ?)",
-                [programme_id, entry.code, entry.role, index],
+                "INSERT INTO lead_roles (programme_id, code, role, email, position)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [programme_id, entry.code, entry.role, entry.email, index],
             )
 
     def set_themes(self, code: str | None, themes: Sequence[str]) -> None:
@@ -1496,37 +1506,60 @@ class Repository:
         database cannot take it, one line in :attr:`unrecorded` says so, and the
         return is compared with the database when it comes back. True if recorded.
         """
-        programme_id, _ = self._programme_id(record.programme_code)
+        return self.record_returns([record])
+
+    def record_returns(self, records: Sequence[ExportedReturn]) -> bool:
+        """Keep several returns (a round's, one per lead) in one transaction; best-effort.
+
+        A return sent in a round (``sent_at`` set) also keeps its due date, the
+        file as sent and its addressee, for tracking and reminders.
+        """
+        if not records:
+            return True
         cutoff = months_before(_now(), KEEP_BASES_MONTHS).isoformat()
-        base = pack_base(record.base) if record.base is not None else None
+        rows, log = [], []
+        for record in records:
+            programme_id, _ = self._programme_id(record.programme_code)
+            rows.append(
+                [
+                    record.return_id,
+                    programme_id,
+                    record.period_label,
+                    record.lead,
+                    record.exported_at.isoformat(),
+                    record.exported_by,
+                    shown(record.filename),
+                    pack_base(record.base) if record.base is not None else None,
+                    record.sent_at.isoformat() if record.sent_at else None,
+                    record.due_on.isoformat() if record.due_on else None,
+                    shown(record.sent_file),
+                    record.sent_to,
+                    record.sent_sha256,
+                ]
+            )
+            log.append(
+                [
+                    record.exported_at.isoformat(),
+                    self.user,
+                    "xlsx",
+                    record.programme_code,
+                    record.period_label,
+                    shown(record.filename),
+                ]
+            )
 
         def write() -> bool:
             with self.transaction():
-                self.db.execute(
+                self.db.conn.executemany(
                     "INSERT INTO returns (return_id, programme_id, period_label, lead,"
-                    " exported_at, exported_by, filename, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        record.return_id,
-                        programme_id,
-                        record.period_label,
-                        record.lead,
-                        record.exported_at.isoformat(),
-                        record.exported_by,
-                        shown(record.filename),
-                        base,
-                    ],
+                    " exported_at, exported_by, filename, base, sent_at, due_on, sent_file,"
+                    " sent_to, sent_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
                 )
-                self.db.execute(
+                self.db.conn.executemany(
                     "INSERT INTO export_log (at, who, kind, programme_code, period_label, filename)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        record.exported_at.isoformat(),
-                        self.user,
-                        "xlsx",
-                        record.programme_code,
-                        record.period_label,
-                        shown(record.filename),
-                    ],
+                    log,
                 )
                 self.db.execute(
                     "UPDATE returns SET base = NULL WHERE base IS NOT NULL AND exported_at < ?",
@@ -1535,7 +1568,21 @@ class Repository:
             return True
 
         # The same line as any export's; the import says what it compares the return with.
-        return bool(self.try_write("the export in the database", write))
+        what = "the export in the database" if len(records) == 1 else "the returns in the database"
+        return bool(self.try_write(what, write))
+
+    def record_chased(self, return_ids: Sequence[str], at: datetime) -> bool:
+        """Note that reminders were written for these returns; best-effort (the drafts exist)."""
+
+        def write() -> bool:
+            with self.transaction():
+                self.db.conn.executemany(
+                    "UPDATE returns SET chased_at = ? WHERE return_id = ?",
+                    [(at.isoformat(), return_id) for return_id in return_ids],
+                )
+            return True
+
+        return bool(self.try_write("the reminders in the database", write))
 
     def _exported_from_row(self, row: Sequence[Any], *, with_base: bool) -> ExportedReturn:
         return ExportedReturn(
@@ -1546,11 +1593,18 @@ class Repository:
             exported_at=datetime.fromisoformat(row[4]),
             exported_by=row[5],
             filename=row[6],
-            base=unpack_base(row[7]) if with_base else None,
+            sent_at=datetime.fromisoformat(row[7]) if row[7] else None,
+            due_on=date.fromisoformat(row[8]) if row[8] else None,
+            sent_file=row[9],
+            sent_to=row[10],
+            chased_at=datetime.fromisoformat(row[11]) if row[11] else None,
+            sent_sha256=row[12],
+            base=unpack_base(row[13]) if with_base else None,
         )
 
     _RETURN_COLUMNS = (
-        "r.return_id, p.code, r.period_label, r.lead, r.exported_at, r.exported_by, r.filename"
+        "r.return_id, p.code, r.period_label, r.lead, r.exported_at, r.exported_by, r.filename,"
+        " r.sent_at, r.due_on, r.sent_file, r.sent_to, r.chased_at, r.sent_sha256"
     )
 
     def exported_return(self, return_id: str) -> ExportedReturn | None:
@@ -1599,22 +1653,33 @@ class Repository:
             for r in self.db.execute(query + " ORDER BY r.exported_at, r.rowid", params)
         ]
         imports: dict[str, list[ReturnImport]] = defaultdict(list)
+        periods: dict[str, str] = {}
+        leads: dict[str, str | None] = {}
         query = (
-            "SELECT return_id, at, who, author, filename, changes, conflicts_left"
-            " FROM return_imports WHERE programme_id = ?"
+            "SELECT return_id, at, who, author, filename, changes, conflicts_left, period_label,"
+            " lead FROM return_imports WHERE programme_id = ?"
         )
         params = [programme_id]
         if period:
             query += " AND period_label = ?"
             params.append(period)
         for r in self.db.execute(query + " ORDER BY id", params).fetchall():
-            imports[r[0]].append(ReturnImport(r[0], datetime.fromisoformat(r[1]), *r[2:]))
+            imports[r[0]].append(ReturnImport(r[0], datetime.fromisoformat(r[1]), *r[2:7]))
+            periods.setdefault(r[0], r[7])
+            leads.setdefault(r[0], r[8])
         listing = [ReturnListing(e, imports.pop(e.return_id, [])) for e in exported]
         # Returns this database did not export (another database's) are listed by their imports.
         for return_id, found in imports.items():
             first = found[0]
             stranger = ExportedReturn(
-                return_id, canonical, "", None, first.at, "", first.filename, None
+                return_id,
+                canonical,
+                periods[return_id],
+                leads[return_id],
+                first.at,
+                "",
+                first.filename,
+                None,
             )
             listing.append(ReturnListing(stranger, found))
         return listing
@@ -1629,44 +1694,108 @@ class Repository:
             author: the return's author, recorded beside the importing user.
 
         Returns what was done: the backup (None when nothing needed writing, in
-        which case nothing at all is written), the changes applied, and the
-        conflicts left.
+        which case nothing at all is written — except that a return sent in a
+        return round and never imported before is marked received), the changes
+        applied, and the conflicts left.
 
         Raises:
             InvalidInput: cells still need fixing, or the narrative would go into
                 a published period.
             FowdeskError: the database changed after the preview (nothing written).
         """
-        if change_set.needs_fixing:
+        return self.apply_all([change_set], source=source, authors=[author])
+
+    def apply_all(
+        self,
+        change_sets: Sequence[ChangeSet],
+        *,
+        source: str,
+        authors: Sequence[str] | None = None,
+    ) -> ImportResult:
+        """Apply several returns' change sets of one programme in one transaction, one backup.
+
+        As :meth:`apply`, for a batch (``fowdesk import A.xlsx B.xlsx …``): each
+        set's audit rows carry its own author (``authors``, by default each
+        set's ``author``); each return's import is recorded. Nothing is written
+        if any set cannot be applied.
+        """
+        authors = list(authors) if authors is not None else [c.author for c in change_sets]
+        for change_set in change_sets:
+            if change_set.needs_fixing:
+                raise InvalidInput(
+                    f"{change_set.path}: {len(change_set.problems)} cell(s) need fixing; "
+                    "nothing was imported"
+                )
+        codes = {c.programme_code for c in change_sets}
+        if len(codes) > 1:
             raise InvalidInput(
-                f"{change_set.path}: {len(change_set.problems)} cell(s) need fixing; "
-                "nothing was imported"
+                f"returns for {', '.join(sorted(codes))} cannot be imported together; "
+                "import each programme's returns on their own"
             )
-        left = len(change_set.conflicts_left)
-        if change_set.is_empty:
-            return ImportResult(None, 0, left)
+        left = sum(len(c.conflicts_left) for c in change_sets)
+        awaited = tuple(c.return_id for c in change_sets if c.return_id and self._is_reply(c))
+        writing = [(c, a) for c, a in zip(change_sets, authors, strict=True) if not c.is_empty]
+        received = [
+            (c, a)
+            for c, a in zip(change_sets, authors, strict=True)
+            if c.is_empty and c.return_id in awaited
+        ]
+        if not writing:
+            if received:
+                self._mark_received(received)
+            return ImportResult(None, 0, left, awaited)
         backup = self.backup(reason="import")
-        programme_id, _ = self._programme_id(change_set.programme_code)
+        first = writing[0][0]
+        programme_id, _ = self._programme_id(first.programme_code)
         try:
             with self.transaction():
-                programme = self.load_programme(change_set.programme_code)
+                programme = self.load_programme(first.programme_code)
                 period = programme.current_period
-                if (period.label if period else "") != change_set.current_period:
-                    raise StaleEdit("a new period was started after the preview")
-                if change_set.changes_narrative and period is not None and period.published:
-                    raise InvalidInput(published_period_refusal(change_set.path, programme))
+                for change_set, _author in writing:
+                    if (period.label if period else "") != change_set.current_period:
+                        raise StaleEdit("a new period was started after the preview")
+                    if change_set.changes_narrative and period is not None and period.published:
+                        raise InvalidInput(published_period_refusal(change_set.path, programme))
                 writer = ChangeSetWriter(
-                    self, programme_id, programme, source=source, author=author, now=_now()
+                    self, programme_id, programme, source=source, author=authors[0], now=_now()
                 )
-                writer.write(change_set)
-                if change_set.return_id:
-                    self._record_import(programme_id, change_set, author, left)
+                writer.write_all(writing)
+                for change_set, author in writing + received:
+                    if change_set.return_id:
+                        self._record_import(
+                            programme_id, change_set, author, len(change_set.conflicts_left)
+                        )
         except StaleEdit:
+            paths_text = ", ".join(str(c.path) for c, _ in writing)
             raise FowdeskError(
-                f"{change_set.path}: the database changed after the preview; nothing was "
-                "imported; preview the return again"
+                f"{paths_text}: the database changed after the preview; nothing was "
+                "imported; preview the return" + ("s" if len(writing) > 1 else "") + " again"
             ) from None
-        return ImportResult(backup, change_set.change_count, left)
+        return ImportResult(backup, sum(c.change_count for c, _ in writing), left, awaited)
+
+    def _is_reply(self, change_set: ChangeSet) -> bool:
+        """Whether importing ``change_set`` answers a return sent in a round, the first time.
+
+        The file as sent, byte for byte (the PMO's own copy, never opened and
+        saved), is not a reply.
+        """
+        row = self.db.execute(
+            "SELECT r.sent_sha256 FROM returns r WHERE r.return_id = ? AND r.sent_at IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM return_imports i WHERE i.return_id = r.return_id)",
+            [change_set.return_id],
+        ).fetchone()
+        if row is None:
+            return False
+        return not (row[0] and change_set.file_sha256 == row[0])
+
+    def _mark_received(self, received: Sequence[tuple[ChangeSet, str]]) -> None:
+        """Record the import of sent returns that changed nothing: the lead has replied."""
+        with self.transaction():
+            for change_set, author in received:
+                programme_id, _ = self._programme_id(change_set.programme_code)
+                self._record_import(
+                    programme_id, change_set, author, len(change_set.conflicts_left)
+                )
 
     def _record_import(
         self, programme_id: int, change_set: ChangeSet, author: str, conflicts_left: int
@@ -1678,8 +1807,8 @@ class Repository:
                 taken[conflict.change.key] = conflict.return_text
         self.db.execute(
             "INSERT INTO return_imports (return_id, programme_id, period_label, at, who,"
-            " author, filename, changes, conflicts_left, record)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " author, filename, changes, conflicts_left, record, lead)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 change_set.return_id,
                 programme_id,
@@ -1691,6 +1820,7 @@ class Repository:
                 change_set.change_count,
                 conflicts_left,
                 pack_record(record) if record is not None else None,
+                change_set.lead,
             ],
         )
 

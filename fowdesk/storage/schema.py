@@ -251,10 +251,31 @@ def _migration_4_returns(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX return_imports_return ON return_imports(return_id, id)")
 
 
+def _migration_5_return_round(db: sqlite_utils.Database) -> None:
+    """The PMO's return round: each lead's e-mail address, and each return as sent.
+
+    ``sent_at`` is NULL for a return exported by hand (an ad-hoc export); a
+    return sent in a round also keeps when it is due back, the file as sent
+    (a reminder re-attaches it) and its SHA-256 (that file imported untouched is
+    not a reply), the address its draft was written to, and when the lead was
+    last sent a reminder. An import keeps the return's lead, so a
+    return exported from an officer's own database still answers for its lead.
+    """
+    db.execute("ALTER TABLE lead_roles ADD COLUMN email TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE returns ADD COLUMN sent_at TEXT")
+    db.execute("ALTER TABLE returns ADD COLUMN due_on TEXT")
+    db.execute("ALTER TABLE returns ADD COLUMN sent_file TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE returns ADD COLUMN sent_to TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE returns ADD COLUMN sent_sha256 TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE returns ADD COLUMN chased_at TEXT")
+    db.execute("ALTER TABLE return_imports ADD COLUMN lead TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_core,
     _migration_2_search_and_exports,
     _migration_3_published_reports,
     _migration_4_returns,
+    _migration_5_return_round,
 ]
 LATEST_VERSION = len(MIGRATIONS)

@@ -109,7 +109,7 @@ def programme_from_seed(data: Any, name: str) -> Programme:
         raise check.fail("column_headings", "expected exactly four headings")
     themes = check.strings(top["themes"], "themes")
     key = [
-        LeadRole(**check.obj(k, f"lead_key[{i}]", {"code": str, "role": str}, {}))
+        LeadRole(**check.obj(k, f"lead_key[{i}]", {"code": str, "role": str}, {"email": str}))
         for i, k in enumerate(top["lead_key"])
     ]
     periods = []

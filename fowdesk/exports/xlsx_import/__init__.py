@@ -17,6 +17,7 @@ only reads, through the small interface :class:`ReturnReader`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,7 +49,7 @@ from fowdesk.exports.xlsx_columns import (
     SUMMARY_RETURN_ID,
 )
 from fowdesk.exports.xlsx_import import preview
-from fowdesk.exports.xlsx_import.cells import ReturnWorkbook, read_workbook
+from fowdesk.exports.xlsx_import.cells import NotAReturn, ReturnWorkbook, read_workbook
 from fowdesk.exports.xlsx_import.container import check_container
 from fowdesk.exports.xlsx_import.fields import cell_text
 from fowdesk.exports.xlsx_import.merge import ReturnContext, ReturnMerge
@@ -61,11 +62,15 @@ __all__ = [
     "Conflict",
     "FieldChange",
     "ImportOutcome",
+    "NotAReturn",
+    "OpenedReturn",
     "Resolution",
     "ReturnImporter",
     "ReturnReader",
     "RowChange",
     "import_return",
+    "merge_return",
+    "open_return",
     "read_return",
 ]
 
@@ -161,6 +166,35 @@ def return_context(repo: ReturnReader, path: Path, workbook: ReturnWorkbook) -> 
     )
 
 
+@dataclass(frozen=True)
+class OpenedReturn:
+    """A return read from disk, and which return it is: not yet compared with anything."""
+
+    path: Path
+    workbook: ReturnWorkbook
+    context: ReturnContext
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256 ("" if it can no longer be read)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def open_return(repo: ReturnReader, path: Path | str) -> OpenedReturn:
+    """Check and read a return's file and find which return it is (a batch looks first).
+
+    Raises:
+        NotAReturn: a sound workbook with nothing of a return in it.
+        InvalidInput: the file is not a readable Excel return.
+    """
+    path = Path(path)
+    workbook = read_workbook(check_container(path), return_id_property=PROPERTY_RETURN_ID)
+    return OpenedReturn(path, workbook, return_context(repo, path, workbook))
+
+
 def read_return(repo: ReturnReader, path: Path | str) -> ChangeSet:
     """Read a return and merge it with the database into a change set. Writes nothing.
 
@@ -172,9 +206,12 @@ def read_return(repo: ReturnReader, path: Path | str) -> ChangeSet:
             not in this database, or it would write a narrative into a
             published period.
     """
-    path = Path(path)
-    workbook = read_workbook(check_container(path), return_id_property=PROPERTY_RETURN_ID)
-    context = return_context(repo, path, workbook)
+    return merge_return(repo, open_return(repo, path))
+
+
+def merge_return(repo: ReturnReader, opened: OpenedReturn) -> ChangeSet:
+    """Merge an opened return with the database into a change set (see :func:`read_return`)."""
+    path, workbook, context = opened.path, opened.workbook, opened.context
     try:
         programme = repo.load_programme(context.programme_code)
     except NotFound:
@@ -183,6 +220,7 @@ def read_return(repo: ReturnReader, path: Path | str) -> ChangeSet:
             f"no programme {context.programme_code!r} in this database"
         ) from None
     change_set = ReturnMerge(path, programme, workbook, context, repo.audit_for).run()
+    change_set.file_sha256 = file_sha256(path)
     current = programme.current_period
     if change_set.changes_narrative and current is not None and current.published:
         raise InvalidInput(published_period_refusal(path, programme))

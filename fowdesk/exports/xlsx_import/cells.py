@@ -39,6 +39,11 @@ from fowdesk.exports.xlsx_columns import (
 )
 from fowdesk.exports.xlsx_import.container import XlsxPackage
 
+
+class NotAReturn(InvalidInput):
+    """A sound workbook with nothing of a return in it: no data sheet, table or return ID."""
+
+
 #: A cell's value as the spreadsheet saved it.
 CellValue = str | float | bool | datetime | None
 
@@ -555,7 +560,12 @@ def _summary_facts(parts: _Parts) -> dict[str, CellValue]:
 def read_workbook(package: XlsxPackage, *, return_id_property: str) -> ReturnWorkbook:
     """Read what an import needs from a checked package (see the module's description)."""
     parts = _Parts(package)
-    found = {name: _find_sheet(parts, name) for name in REQUIRED_SHEETS}
+    try:
+        found = {name: _find_sheet(parts, name) for name in REQUIRED_SHEETS}
+    except InvalidInput as exc:
+        if _holds_no_return(parts, return_id_property):
+            raise NotAReturn(str(exc)) from None
+        raise
     sheets = {
         wanted: _table_rows(parts, part, name, COLUMNS[wanted], header)
         for wanted, (name, part, header) in found.items()
@@ -563,3 +573,14 @@ def read_workbook(package: XlsxPackage, *, return_id_property: str) -> ReturnWor
     properties, author = parts.properties()
     summary = {} if properties.get(return_id_property) else _summary_facts(parts)
     return ReturnWorkbook(properties, author, sheets[RECOMMENDATIONS], sheets[MILESTONES], summary)
+
+
+def _holds_no_return(parts: _Parts, return_id_property: str) -> bool:
+    """No data sheet by name or table, and no return ID: some other workbook."""
+    for name in REQUIRED_SHEETS:
+        try:
+            _find_sheet(parts, name)
+        except InvalidInput:
+            continue
+        return False
+    return return_id_property not in parts.properties()[0]

@@ -166,7 +166,15 @@ def applied(change_set: ChangeSet, result: ImportResult) -> str:
         lines.append(f"Imported {_plural(result.changes, 'change')} in one transaction{backup}.")
     if result.conflicts_left:
         lines.append(conflicts_left(change_set))
+    if result.received:
+        lines.append(received(change_set))
     return "\n".join(lines)
+
+
+def received(change_set: ChangeSet) -> str:
+    """The line saying a return sent in the round is now marked as come back."""
+    whose = f"{change_set.lead}'s return" if change_set.lead else "This return"
+    return f"{whose} (sent in the return round) is marked as returned."
 
 
 def conflicts_left(change_set: ChangeSet) -> str:
