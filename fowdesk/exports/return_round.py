@@ -108,13 +108,22 @@ def default_due_date(today: date) -> date:
     return add_working_days(today, DEFAULT_RETURN_DAYS)
 
 
+def round_folder_name(programme: Programme) -> str:
+    """One folder per round: "FOW returns 2020-03-31"."""
+    return windows_safe_name(f"{programme.code} returns {report_as_at(programme):%Y-%m-%d}")
+
+
 def default_round_folder(programme: Programme) -> Path:
-    """Where a round goes when no folder is given: one folder per round, in the exports folder."""
-    name = windows_safe_name(f"{programme.code} returns {report_as_at(programme):%Y-%m-%d}")
-    return paths.default_exports_dir() / name
+    """Where a round goes when no folder is given: in the exports folder."""
+    return paths.default_exports_dir() / round_folder_name(programme)
 
 
-def _period_for_round(programme: Programme) -> Period:
+def round_period(programme: Programme) -> Period:
+    """The period a round is sent for: the current one, if it is still open.
+
+    Raises:
+        InvalidInput: no period, or the current one is published.
+    """
     period = programme.current_period
     if period is None:
         raise InvalidInput(f"{programme.code} has no reporting period; start one first")
@@ -353,7 +362,7 @@ def send_returns(
     today = today or date.today()
     source = return_source(repo, code)
     programme = source.programme
-    period = _period_for_round(programme)
+    period = round_period(programme)
     recipients = round_recipients(programme, include_unknown=include_unknown)
     if not recipients.leads:
         notes = "; ".join(recipients.notes())

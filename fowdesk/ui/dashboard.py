@@ -1,4 +1,4 @@
-"""The dashboard: RAG counts, overdue and upcoming milestones, cards not yet updated.
+"""The dashboard: RAG counts, overdue and upcoming milestones, cards not yet updated, returns.
 
 It shows a :class:`fowdesk.domain.summary.ProgrammeSummary` (judged as at
 the current period's as-at date, as the return and the report are, or as at
@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 
 from fowdesk.domain.model import RAG_COLOURS, Period, Rag
 from fowdesk.domain.publishing import publication_status
+from fowdesk.domain.return_round import ReturnRound
 from fowdesk.domain.summary import MilestoneDue, ProgrammeSummary
 from fowdesk.storage.repository import ExportRecord
+from fowdesk.ui.returns_panel import ReturnsPanel
 from fowdesk.ui.table_models import ReadOnlyTableModel
 
 
@@ -151,6 +153,8 @@ class DashboardWidget(QWidget):
         grid.addWidget(self.overdue_box, 0, 0)
         grid.addWidget(self.upcoming_box, 0, 1)
         grid.addWidget(self.not_updated_box, 1, 0, 1, 2)
+        self.returns_panel = ReturnsPanel()
+        grid.addWidget(self.returns_panel, 2, 0, 1, 2)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
         grid.setColumnStretch(0, 3)
@@ -223,6 +227,11 @@ class DashboardWidget(QWidget):
         # An empty list says so in a line; the room goes to the lists that have rows.
         self.grid.setRowStretch(1, 2 if summary.not_updated else 0)
         self.grid.setColumnStretch(1, 2 if summary.upcoming else 1)
+
+    def show_returns(self, state: ReturnRound | None) -> None:
+        """Fill the Returns panel with this period's round (None: no period)."""
+        self.returns_panel.show_round(state)
+        self.grid.setRowStretch(2, 0)  # as tall as its rows: the room goes to the lists
 
 
 def _milestone_rows(items: Sequence[MilestoneDue]) -> list[DashboardRow]:

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from fowdesk.domain.leads import format_leads, lead_choices, normalise_code
 from fowdesk.domain.model import Card, CardStatus, Programme, Rag
 from fowdesk.domain.periods import report_as_at
+from fowdesk.domain.return_round import return_round
 from fowdesk.domain.summary import summarise
 from fowdesk.exports.report_model import report_heading
 from fowdesk.storage.database import default_lock_timeout
@@ -721,6 +722,9 @@ class MainWindow(QMainWindow):
             programme.latest_published_period,
             as_at_today=self.as_at_today,
         )
+        label = period.label if period else ""
+        listing = self.repo.returns(programme.code, label or None)
+        self.dashboard.show_returns(return_round(programme, label, listing, date.today()))
 
     def open_card(self, uuid: str) -> None:
         self.show_cards()

@@ -9,8 +9,8 @@ checked) together. To add an entry, make the action beside its work and add
 it to the menu's list below, with an access key no other entry of that menu
 uses (``tests/ui/test_keyboard.py`` walks every menu).
 
-Access keys in use — File: N O T I E M P D H W V R B S F Q; Edit: U R F A;
-View: C D N P S T A; Programme: S N P U R; Help: G K L A. The menu bar keeps
+Access keys in use — File: N O T I U E M P D H W V R B S F Q; Edit: U R F A;
+View: C D N P S T A; Programme: S N P U R D C; Help: G K L A. The menu bar keeps
 F E V P H, which no tab, button or field label of the window uses.
 """
 
@@ -76,7 +76,8 @@ def build_menu_bar(
         bar.addMenu("&File"),
         [
             databases.new, databases.open, databases.recent, None,
-            w.import_action, w.export_xlsx_action, w.export_my_xlsx_action,
+            w.import_action, w.import_returns_action, w.export_xlsx_action,
+            w.export_my_xlsx_action,
             w.export_pdf_action, w.export_card_action, w.export_html_action,
             w.export_docx_action, None,
             w.preview_action, w.print_action, None,
@@ -105,7 +106,8 @@ def build_menu_bar(
         bar.addMenu("&Programme"),
         [
             w.settings_action, w.new_programme_action, None,
-            w.new_period_action, w.publish_action, w.reprint_action,
+            w.new_period_action, w.publish_action, w.reprint_action, None,
+            w.send_returns_action, w.chase_returns_action,
         ],
     )  # fmt: skip
     help_menu = _fill(

@@ -37,25 +37,25 @@ from fowdesk.ui.widgets.sizing import fit_to_screen
 
 
 class LeadKeyModel(HeadedTableModel):
-    """The lead-role key as an editable two-column table (Code, Lead role)."""
+    """The lead-role key as an editable table (Code, Lead role, E-mail for their returns)."""
 
-    HEADERS = ("Code", "Lead role")
+    HEADERS = ("Code", "Lead role", "E-mail")
 
     def __init__(self, key: Sequence[LeadRole] = (), parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows = [[k.code, k.role] for k in key]
+        self._rows = [[k.code, k.role, k.email] for k in key]
 
     def key(self) -> list[LeadRole]:
         return [
-            LeadRole(code.strip(), role.strip())
-            for code, role in self._rows
-            if code.strip() or role.strip()
+            LeadRole(code.strip(), role.strip(), email.strip())
+            for code, role, email in self._rows
+            if code.strip() or role.strip() or email.strip()
         ]
 
-    def add_row(self, code: str = "", role: str = "") -> int:
+    def add_row(self, code: str = "", role: str = "", email: str = "") -> int:
         row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append([code, role])
+        self._rows.append([code, role, email])
         self.endInsertRows()
         return row
 
@@ -136,10 +136,13 @@ class ProgrammeSettingsDialog(QDialog):
         self.key_view.setModel(self.key_model)
         self.key_view.setAccessibleName("Lead-role key")
         self.key_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.key_view.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
+        key_header = self.key_view.horizontalHeader()
+        key_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        key_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        key_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.key_view.setToolTip(
+            "E-mail: where the lead's return goes when the PMO sends returns (optional)"
         )
-        self.key_view.horizontalHeader().setStretchLastSection(True)
         self.add_lead_button = QPushButton("&Add lead role")
         self.remove_lead_button = QPushButton("Re&move lead role")
         self.add_lead_button.clicked.connect(self._add_lead)

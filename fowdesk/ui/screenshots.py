@@ -118,6 +118,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         window.open_programme("FOW")
         _workflow_shots(window, repo, Path(tmp), shot)
         _help_shots(window, repo, shot)
+        _return_round_shots(window, repo, Path(tmp), shot)
         window.close()
         repo.close()
     del app
@@ -174,6 +175,71 @@ def _help_shots(window: Any, repo: Any, shot: Any) -> None:
     restore.show()
     shot("13-restore-from-a-backup", restore)
     restore.close()
+
+
+def _return_round_shots(window: Any, repo: Any, folder: Path, shot: Any) -> None:
+    """March's round: the send dialog, the Returns panel with two of five back, a batch preview."""
+    import shutil
+    from datetime import date, datetime, timedelta
+
+    import openpyxl
+
+    from fowdesk.domain.model import LeadRole
+    from fowdesk.exports.return_round import send_returns
+    from fowdesk.exports.xlsx_import import import_return
+    from fowdesk.exports.xlsx_import.batch import read_returns
+    from fowdesk.ui.batch_preview import BatchPreviewDialog
+    from fowdesk.ui.return_round_dialogs import SendReturnsDialog
+
+    repo.new_period("FOW", "March 2020", date(2020, 3, 31))
+    addresses = {"SSM": "skills.manager@southampton.gov.uk", "EDT": "edt@southampton.gov.uk"}
+    key = repo.load_programme("FOW").lead_key
+    repo.set_lead_key("FOW", [LeadRole(k.code, k.role, addresses.get(k.code, "")) for k in key])
+    window.reload()
+    round_folder = folder / "FOW returns 2020-03-31"
+    dialog = SendReturnsDialog(repo.load_programme("FOW"), round_folder, parent=window)
+    dialog.show()
+    shot("14-send-returns", dialog)
+    dialog.close()
+
+    send_returns(repo, round_folder, code="FOW", drafts=True, due_on=date.today())
+
+    def returned(lead: str, ref: str, status: str, author: str) -> Path:
+        path = Path(shutil.copy(round_folder / f"FOW return 2020-03-31 {lead}.xlsx", folder))
+        workbook = openpyxl.load_workbook(path)
+        ws = workbook["Recommendations"]
+        columns = {cell.value: cell.column for cell in ws[1]}
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, columns["Ref"]).value == ref)
+        ws.cell(row, columns["Status"]).value = status
+        workbook.properties.lastModifiedBy = author
+        workbook.save(path)
+        return path
+
+    import_return(repo, returned("SSM", "2", "On hold", "Sam Skills"), dry_run=False)
+    import_return(repo, returned("HOD", "10", "Complete", "Hattie Org"), dry_run=False)
+    # Time passes: the round went out three weeks ago and was due back yesterday.
+    sent = (datetime.now() - timedelta(days=21)).replace(microsecond=0).isoformat()
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    repo.db.execute("UPDATE returns SET sent_at = ?, due_on = ?", [sent, yesterday])
+    repo.db.conn.commit()
+    window.show_dashboard()
+    window.refresh_dashboard()
+    shot("15-dashboard-returns-panel")
+    window.show_cards()
+
+    batch = read_returns(
+        repo,
+        [
+            returned("EDT", "18", "Closed", "Eddie Dev"),
+            returned("SAH", "6", "Complete", "Sally Apprentice"),
+            returned("SSM", "18", "On hold", "Sam Skills"),
+        ],
+        programme="FOW",
+    )
+    preview = BatchPreviewDialog(batch, window)
+    preview.show()
+    shot("16-import-returns-preview", preview)
+    preview.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ switching and restoring databases belong to the application object
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,21 +27,39 @@ from PySide6.QtWidgets import QFileDialog
 from fowdesk import paths
 from fowdesk.domain.change_set import ImportResult
 from fowdesk.domain.leads import lead_choices
+from fowdesk.domain.model import Programme
 from fowdesk.domain.publishing import ReportOptions, publish_warnings
+from fowdesk.domain.return_round import return_round
 from fowdesk.errors import FowdeskError, LockedDatabase
 from fowdesk.exports import pdf_report, xlsx_return
 from fowdesk.exports.frozen import previous_published, reprint_info
 from fowdesk.exports.publishing import publish_report
 from fowdesk.exports.report_formats import EXTENSIONS, report_exporter
 from fowdesk.exports.report_model import default_filename
-from fowdesk.exports.xlsx_import import ChangeSet, read_return
+from fowdesk.exports.return_round import (
+    ChaseResult,
+    SendResult,
+    chase_returns,
+    round_folder_name,
+    round_period,
+    send_returns,
+)
+from fowdesk.exports.xlsx_import import ChangeSet, preview, read_return
+from fowdesk.exports.xlsx_import.batch import ReturnBatch, batch_applied, read_returns
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import prompts
+from fowdesk.ui.batch_preview import BatchPreviewDialog
 from fowdesk.ui.dialogs import MyLeadDialog
 from fowdesk.ui.import_preview import ImportPreviewDialog, imported_message
 from fowdesk.ui.jobs import JobPool
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.programme_settings import NewProgrammeDialog, ProgrammeSettingsDialog
+from fowdesk.ui.return_round_dialogs import (
+    ChaseDialog,
+    SendReturnsDialog,
+    chased_dialog,
+    sent_dialog,
+)
 from fowdesk.ui.workers import Progress
 from fowdesk.ui.workflow_dialogs import NewPeriodDialog, PdfOptionsDialog, PublishDialog
 
@@ -65,6 +84,9 @@ class Workflow(QObject):
         self._build_actions()
         jobs.busy_changed.connect(self._jobs_busy)
         window.editor.start_period_requested.connect(self.new_period)
+        window.dashboard.returns_panel.set_actions(
+            self.send_returns_action, self.import_returns_action, self.chase_returns_action
+        )
 
     @property
     def repo(self) -> Repository:
@@ -97,6 +119,22 @@ class Workflow(QObject):
             "Ctrl+I",
             "Apply an Excel return, after a preview of every change",
         )
+        self.import_returns_action = a(
+            "Import ret&urns…",
+            self.import_returns,
+            "Ctrl+Shift+I",
+            "Take several returns in one go: one preview, one transaction",
+        )
+        self.send_returns_action = a(
+            "Sen&d returns…",
+            self.send_returns,
+            tip="Write each lead's return, a covering list and e-mail drafts to send",
+        )
+        self.chase_returns_action = a(
+            "&Chase returns…",
+            self.chase_returns,
+            tip="Reminder e-mail drafts for every lead whose return has not come back",
+        )
         self.export_xlsx_action = a("Export &Excel return…", self.export_xlsx, "Ctrl+E")
         self.export_my_xlsx_action = a("Export &my Excel return…", self.export_my_xlsx)
         self.export_pdf_action = a("Export &PDF report…", self.export_pdf, "Ctrl+Shift+E")
@@ -121,7 +159,8 @@ class Workflow(QObject):
         self.reprint_action = a("&Reprint a published report…", self.reprint)
         #: Disabled while a job runs, so a second write never starts behind the first.
         self.job_actions = [
-            self.import_action, self.export_xlsx_action, self.export_my_xlsx_action,
+            self.import_action, self.import_returns_action, self.send_returns_action,
+            self.chase_returns_action, self.export_xlsx_action, self.export_my_xlsx_action,
             self.export_pdf_action, self.export_card_action, self.export_html_action,
             self.export_docx_action, self.preview_action, self.print_action,
             self.backup_action, self.publish_action, self.reprint_action,
@@ -336,6 +375,17 @@ class Workflow(QObject):
     def _preview_import(self, change_set: ChangeSet) -> None:
         dialog = ImportPreviewDialog(change_set, self.window)
         if dialog.nothing_to_show:
+            if change_set.return_id:
+                # Nothing to change, but a return sent in the round is marked as come back.
+                self.run(
+                    f"Recording {change_set.path.name}…",
+                    lambda repo, progress: repo.apply(
+                        change_set, source="import", author=change_set.author
+                    ),
+                    partial(self._nothing_new, change_set, dialog.nothing_to_show),
+                    source="import",
+                )
+                return
             prompts.show_info(self.window, "Import return", dialog.nothing_to_show)
             return
         if not prompts.run_dialog(dialog):
@@ -350,10 +400,125 @@ class Workflow(QObject):
             source="import",
         )
 
+    def _nothing_new(self, change_set: ChangeSet, said: str, result: ImportResult) -> None:
+        if result.received:
+            said += " " + preview.received(change_set)
+            self.window.reload()
+        prompts.show_info(self.window, "Import return", said)
+
     def _imported(self, change_set: ChangeSet, result: ImportResult) -> None:
         self.window.reload()
         self.window.show_status(f"Imported {change_set.path.name}")
         prompts.show_info(self.window, "Import return", imported_message(change_set, result))
+
+    # ------------------------------------------------------------------ the return round
+
+    def import_returns(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileNames(
+            self.window, "Import Excel returns", str(self._export_folder()), XLSX_FILTER
+        )
+        if not chosen:
+            return
+        paths = [Path(c) for c in chosen]
+        code = self.code
+        self.run(
+            f"Reading {len(paths)} return{'s' if len(paths) != 1 else ''}…",
+            lambda repo, progress: read_returns(repo, paths, programme=code),
+            self._preview_batch,
+        )
+
+    def _preview_batch(self, batch: ReturnBatch) -> None:
+        dialog = BatchPreviewDialog(batch, self.window)
+        if not prompts.run_dialog(dialog):
+            self.window.show_status("Import cancelled: nothing was written")
+            return
+        change_sets = batch.change_sets
+        self.run(
+            f"Applying {len(change_sets)} return{'s' if len(change_sets) != 1 else ''}…",
+            lambda repo, progress: repo.apply_all(change_sets, source="import"),
+            partial(self._batch_imported, batch),
+            source="import",
+        )
+
+    def _batch_imported(self, batch: ReturnBatch, result: ImportResult) -> None:
+        self.window.reload()
+        count = len(batch.change_sets)
+        self.window.show_status(f"Imported {count} return{'s' if count != 1 else ''}")
+        prompts.show_info(self.window, "Import returns", batch_applied(batch, result))
+
+    def _round_folder(self, programme: Programme) -> Path:
+        return self._export_folder() / round_folder_name(programme)
+
+    def send_returns(self) -> None:
+        programme = self.window.programme
+        if programme is None:
+            return
+        self.window.editor.flush()
+        programme = self.repo.load_programme(programme.code)
+        try:
+            round_period(programme)
+        except FowdeskError as exc:
+            prompts.show_error(self.window, str(exc))
+            return
+        dialog = SendReturnsDialog(programme, self._round_folder(programme), parent=self.window)
+        if not prompts.run_dialog(dialog):
+            return
+        folder, due, drafts, unknown = dialog.values()
+        code = programme.code
+        self.run(
+            "Writing the returns…",
+            lambda repo, progress: send_returns(
+                repo, folder, code=code, drafts=drafts, due_on=due, include_unknown=unknown
+            ),
+            self._sent,
+        )
+
+    def _sent(self, result: SendResult) -> None:
+        self.window.reload()
+        if not self.window.dashboard_shown():
+            self.window.show_dashboard()
+        self.window.show_status(f"Wrote {len(result.sent)} returns to {result.folder.name}")
+        prompts.run_dialog(sent_dialog(result, self.window))
+
+    def chase_returns(self) -> None:
+        programme = self.window.programme
+        if programme is None:
+            return
+        self.window.editor.flush()
+        programme = self.repo.load_programme(programme.code)
+        period = programme.current_period
+        label = period.label if period else ""
+        state = return_round(
+            programme, label, self.repo.returns(programme.code, label or None), date.today()
+        )
+        if not state.was_sent:
+            prompts.show_info(
+                self.window,
+                "Chase returns",
+                f"no returns were sent for {label or 'this period'}, so there is nobody to chase",
+            )
+            return
+        pending = state.not_returned
+        if not pending:
+            prompts.show_info(self.window, "Chase returns", "every lead has sent their return back")
+            return
+        sent_from = pending[0].sent.sent_file
+        folder = Path(sent_from).parent if sent_from else self._round_folder(programme)
+        dialog = ChaseDialog(pending, folder, self.window)
+        if not prompts.run_dialog(dialog):
+            return
+        folder, drafts = dialog.values()
+        code = programme.code
+        self.run(
+            "Writing the reminders…",
+            lambda repo, progress: chase_returns(repo, folder, code=code, drafts=drafts),
+            self._chased,
+        )
+
+    def _chased(self, result: ChaseResult) -> None:
+        self.window.reload()
+        self.window.show_status(f"Wrote {len(result.reminders)} reminders")
+        prompts.run_dialog(chased_dialog(result, self.window))
 
     # ------------------------------------------------------------------ periods, settings
 

@@ -319,8 +319,53 @@ def _every_dialog(window: MainWindow, repo: Repository, folder: Path) -> Iterato
     yield ImportPreviewDialog(read_return(repo, returned), window)
     yield ProgrammeSettingsDialog(repo, "FOW", window)
     yield NewProgrammeDialog(repo, window)
+    yield from _return_round_dialogs(window, folder)
     yield help.ShortcutsDialog(window)
     yield help.GuideDialog(window)
+
+
+def _return_round_dialogs(window: MainWindow, folder: Path) -> Iterator[QDialog]:
+    """Send, chase, what they wrote, and a batch import with a conflict between two returns."""
+    from datetime import date, timedelta
+
+    import openpyxl
+
+    from fowdesk.domain.return_round import return_round
+    from fowdesk.exports.return_round import chase_returns, send_returns
+    from fowdesk.exports.xlsx_import.batch import read_returns
+    from fowdesk.ui.batch_preview import BatchPreviewDialog
+    from fowdesk.ui.return_round_dialogs import (
+        ChaseDialog,
+        SendReturnsDialog,
+        chased_dialog,
+        sent_dialog,
+    )
+
+    repo = Repository.create(folder / "round.db", seeded=True, user="pmo")
+    try:
+        repo.new_period("FOW", "March 2020", date(2020, 3, 31))
+        programme = repo.load_programme("FOW")
+        yield SendReturnsDialog(programme, folder / "round", parent=window)
+        sent = send_returns(
+            repo, folder / "round", code="FOW", drafts=True, due_on=date.today() + timedelta(7)
+        )
+        yield sent_dialog(sent, window)
+        state = return_round(programme, "March 2020", repo.returns("FOW"), date.today())
+        yield ChaseDialog(state.not_returned, folder / "round", window)
+        yield chased_dialog(chase_returns(repo, folder / "chase", code="FOW", drafts=True), window)
+        returns = []
+        for lead, status in (("SSM", "On hold"), ("EDT", "Closed")):
+            path = folder / "round" / f"FOW return 2020-03-31 {lead}.xlsx"
+            wb = openpyxl.load_workbook(path)
+            ws = wb["Recommendations"]
+            row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "18")
+            status_column = [c.value for c in ws[1]].index("Status") + 1
+            ws.cell(row, status_column).value = status
+            wb.save(path)
+            returns.append(path)
+        yield BatchPreviewDialog(read_returns(repo, returns), window)
+    finally:
+        repo.close()
 
 
 def test_every_dialog_has_unique_access_keys_and_names_its_controls(
