@@ -68,7 +68,14 @@ def _sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
-def synthetic_programme(n_cards: int = 1000, n_milestones: int = 10, seed: int = 1) -> Programme:
+def synthetic_programme(
+    n_cards: int = 1000,
+    n_milestones: int = 10,
+    seed: int = 1,
+    leads: list[str] | None = None,
+) -> Programme:
+    """``leads``: the key's codes (default: five, as FOW has); a card has one or two."""
+    leads = leads or LEADS
     rng = random.Random(seed)
     period = Period("February 2020", date(2020, 2, 29))
     cards = []
@@ -78,7 +85,7 @@ def synthetic_programme(n_cards: int = 1000, n_milestones: int = 10, seed: int =
                 ref=str(i),
                 title=f"Recommendation {i}: " + _sentence(rng, 8),
                 deliverables=[Deliverable(_sentence(rng, 6)) for _ in range(2)],
-                leads=rng.sample(LEADS, rng.choice([1, 1, 2])),
+                leads=rng.sample(leads, rng.choice([1, 1, 2])),
                 status=CardStatus.IN_PROGRESS,
                 progress={period.label: [Paragraph(_sentence(rng, 40)) for _ in range(3)]},
                 milestones=[
@@ -97,17 +104,20 @@ def synthetic_programme(n_cards: int = 1000, n_milestones: int = 10, seed: int =
         report_title="Synthetic programme – Progress Report – February 2020",
         introduction=[Paragraph(_sentence(rng, 30), bulleted=False)],
         themes=["Skills", "Tech sector"],
-        lead_key=[LeadRole(code, f"Role {code}") for code in LEADS],
+        lead_key=[LeadRole(code, f"Role {code}") for code in leads],
         periods=[period],
         cards=cards,
     )
 
 
-def build_synthetic(path: Path, n_cards: int = 1000, n_milestones: int = 10) -> Path:
+def build_synthetic(
+    path: Path, n_cards: int = 1000, n_milestones: int = 10, leads: list[str] | None = None
+) -> Path:
     """Create a database at ``path`` holding only the synthetic programme ``SYN``."""
     repo = Repository.create(path, seeded=False, user="bench")
     try:
-        repo.insert_programme(synthetic_programme(n_cards, n_milestones), audit=False)
+        programme = synthetic_programme(n_cards, n_milestones, leads=leads)
+        repo.insert_programme(programme, audit=False)
     finally:
         repo.close()
     return path

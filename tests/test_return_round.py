@@ -591,3 +591,69 @@ def test_a_batch_names_each_file_it_leaves_out_and_why(db: Path, tmp_path: Path,
     status = {c.ref: c.status for c in load(db).cards}
     assert status["2"] is CardStatus.ON_HOLD and status["4"] is CardStatus.ON_HOLD
     assert twin.exists()
+
+
+# ---------------------------------------------------------------------------- faults
+
+
+def test_a_send_the_database_cannot_record_writes_no_files(db: Path, tmp_path: Path) -> None:
+    """A round nobody could track is not sent: another program holds the database."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "round"
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "fowdesk",
+                "--db",
+                str(db),
+                "returns",
+                "send",
+                "-o",
+                str(folder),
+                "--eml",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "FOWDESK_LOCK_TIMEOUT": "0.5"},
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "the database is in use by another program (waited 0.5 s); try again" in result.stderr
+    assert not folder.exists()
+    repo = Repository.open(db, user="reader")
+    try:
+        assert repo.returns("FOW") == []
+    finally:
+        repo.close()
+
+
+def test_a_return_resaved_by_libreoffice_comes_back_in_a_folder_import(
+    db: Path, tmp_path: Path, capsys
+) -> None:
+    from return_helpers import libreoffice
+
+    assert send(db, tmp_path / "round", capsys)[0] == 0
+    ssm = set_status(tmp_path / "round" / name("SSM"), "5", "On hold", author="Sam Skills")
+    back = tmp_path / "back"
+    libreoffice(ssm, back, tmp_path / "lo-profile")
+    shutil.copy(tmp_path / "round" / name("HOD"), back / "untouched HOD.xlsx")
+    code, out, err = run(db, "--user", "Pat PMO", "import", str(back), capsys=capsys)
+    assert code == 0, err
+    assert "Imported 1 change from 1 return in one transaction" in out
+    assert "untouched HOD.xlsx (lead HOD" in out and "byte for byte the file as sent" in out
+    _, status, _ = run(db, "returns", capsys=capsys)
+    lines = {line.strip().split(" (")[0]: line for line in status.splitlines()[1:6]}
+    assert "returned " in lines["SSM"] and "1 change applied" in lines["SSM"]
+    assert "; not returned;" in lines["HOD"]

@@ -90,7 +90,9 @@ class RoundStore(Protocol):
 
     def record_return(self, record: ExportedReturn) -> bool: ...
 
-    def record_returns(self, records: Sequence[ExportedReturn]) -> bool: ...
+    def record_returns(
+        self, records: Sequence[ExportedReturn], *, best_effort: bool = True
+    ) -> bool: ...
 
     def record_chased(self, return_ids: Sequence[str], at: datetime) -> bool: ...
 
@@ -357,7 +359,8 @@ def send_returns(
     Raises:
         InvalidInput: the current period is published, no card has a lead, the
             due date has passed, or the folder already holds this round's files.
-        FowdeskError: a file cannot be written (what this send wrote is removed).
+        FowdeskError: a file cannot be written, or the database cannot record
+            the round (what this send wrote is removed).
     """
     today = today or date.today()
     source = return_source(repo, code)
@@ -431,10 +434,11 @@ def send_returns(
             sent.append(SentReturn(recipient, target, record.return_id, draft))
         covering = write_bytes_atomically(folder / COVERING_LIST, covering_csv(sent, due_on))
         written.append(covering)
+        # A round the database cannot record could not be tracked: it is not sent at all.
+        repo.record_returns(records, best_effort=False)
     except BaseException:
         _remove_written(written, folder, created)
         raise
-    repo.record_returns(records)
     return SendResult(
         programme.code,
         period.label,
@@ -632,10 +636,10 @@ def chase_returns(
                 )
                 written.append(draft)
             reminders.append(Reminder(lead, attached, return_id, bool(why), draft, address, why))
+        repo.record_returns(fresh_records, best_effort=False)
     except BaseException:
         _remove_written(written, folder, created)
         raise
-    repo.record_returns(fresh_records)
     if drafts:
         repo.record_chased([r.return_id for r in reminders], now)
     return replace(result, reminders=reminders)

@@ -1508,11 +1508,18 @@ class Repository:
         """
         return self.record_returns([record])
 
-    def record_returns(self, records: Sequence[ExportedReturn]) -> bool:
-        """Keep several returns (a round's, one per lead) in one transaction; best-effort.
+    def record_returns(
+        self, records: Sequence[ExportedReturn], *, best_effort: bool = True
+    ) -> bool:
+        """Keep several returns (a round's, one per lead) in one transaction.
 
         A return sent in a round (``sent_at`` set) also keeps its due date, the
-        file as sent and its addressee, for tracking and reminders.
+        file as sent and its addressee, for tracking and reminders. Best-effort
+        (:meth:`try_write`) unless ``best_effort`` is False: a round that cannot
+        be recorded could not be tracked, so its sender removes the files.
+
+        Raises:
+            FowdeskError: (``best_effort=False``) the database cannot take it.
         """
         if not records:
             return True
@@ -1567,6 +1574,8 @@ class Repository:
                 )
             return True
 
+        if not best_effort:
+            return write()
         # The same line as any export's; the import says what it compares the return with.
         what = "the export in the database" if len(records) == 1 else "the returns in the database"
         return bool(self.try_write(what, write))
