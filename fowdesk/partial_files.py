@@ -23,6 +23,12 @@ SUFFIX = ".part"
 #: What SQLite adds beside a temporary database while it writes one.
 _SIDE_SUFFIXES = ("", "-journal")
 _OURS = re.compile(r"^\.fowdesk-tmp-[0-9a-f]{8}-.*\.part(-journal)?$", re.DOTALL)
+#: What fowdesk before 0.2 left: exports as ``.{stem}-{mkstemp's 8}{suffix}.part``
+#: and backups as ``fowdesk-….db.part`` (with SQLite's journal beside it).
+_EARLIER = re.compile(
+    r"^(\..+-[a-z0-9_]{8}\.[A-Za-z0-9]+\.part|fowdesk-\d{8}-\d{6}-\d{6}-.*\.db\.part(-journal)?)$",
+    re.DOTALL,
+)
 STALE_AFTER_S = 3600.0
 #: Keeps a temporary name inside the usual 255-byte file-name limit whatever
 #: the target's name: a target that fits must never fail because of its temporary.
@@ -38,7 +44,8 @@ def temporary_name(target: Path) -> Path:
 
 
 def is_ours(name: str) -> bool:
-    return bool(_OURS.match(name))
+    """A temporary name fowdesk makes (or made, in earlier versions)."""
+    return bool(_OURS.match(name) or _EARLIER.match(name))
 
 
 def remove_with_side_files(temporary: Path) -> None:
