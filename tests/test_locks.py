@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 
 from fowdesk.errors import LockedDatabase
+from fowdesk.storage import database
 from fowdesk.storage.repository import Repository
 
 LIMIT = "0.5"
@@ -234,3 +235,24 @@ def test_a_second_connection_in_this_process_keeps_the_first_ones_lock(settled: 
             assert "database is locked" in other.stderr
     finally:
         window.close()
+
+
+def test_opening_while_another_program_commits_is_never_called_damaged(settled: Path) -> None:
+    """A commit that grows the file between reading its size and its header is not truncation."""
+    with sqlite3.connect(settled) as setup:
+        setup.execute("CREATE TABLE growth (blob BLOB)")
+    writer_code = (
+        "import sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)\n"
+        "for _ in range(400):\n"
+        "    c.execute('INSERT INTO growth VALUES (randomblob(16384))')\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", writer_code, str(settled)])
+    try:
+        checks = 0
+        while writer.poll() is None:
+            assert database.integrity_problems(settled, lock_timeout=30) == []
+            checks += 1
+    finally:
+        writer.wait()
+    assert writer.returncode == 0 and checks > 0

@@ -266,13 +266,24 @@ def integrity_problems(path: Path, lock_timeout: float | None = None) -> list[st
         conn = _connect(path, "ro", timeout)
     except DamagedDatabase as exc:
         return [str(exc)]
-    try:
-        # A plain read-only connection creates no journal because it never writes.
-        rows = _with_visible_wait(
-            conn, lambda: [row[0] for row in conn.execute(f"PRAGMA {pragma}(20)").fetchall()]
-        )
+
+    def check() -> tuple[list[str], bool]:
+        # One read transaction: while it holds SQLite's shared lock no other program
+        # can commit, so the file's size and the page count in its header agree
+        # (read apart, a commit that grew the file in between looked like truncation).
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute("BEGIN")
+        rows = [row[0] for row in conn.execute(f"PRAGMA {pragma}(20)").fetchall()]
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+        short = path.stat().st_size < page_count * page_size
+        conn.execute("COMMIT")
+        return rows, short
+
+    try:
+        # A plain read-only connection creates no journal because it never writes.
+        rows, short = _with_visible_wait(conn, check)
     except sqlite3.Error as exc:
         if _primary(exc) in _NOT_DAMAGE:
             raise translate_sqlite_error(exc, path, waited=timeout) from exc
@@ -280,7 +291,7 @@ def integrity_problems(path: Path, lock_timeout: float | None = None) -> list[st
     finally:
         conn.close()
     problems = [] if rows == ["ok"] else rows
-    if size < page_count * page_size:
+    if short:
         problems.append("the file is shorter than its header says (truncated)")
     return problems
 
