@@ -485,6 +485,13 @@ def test_a_batch_of_three_returns_with_a_conflict_between_two(
     conflict = next(line for line in out.splitlines() if line.startswith("  ! recommendation 18"))
     assert 'SSM\'s return "On hold"' in conflict and 'EDT\'s return "Closed"' in conflict
     assert 'database "In progress"' in conflict
+    # Each return, card by card; a return's edit in conflict with another's is said once.
+    ssm_part = out.split(f"Return {name('SSM')}")[1].split("\nReturn ")[0]
+    assert "1 of its edits conflicts with another return's (listed above)." in ssm_part
+    assert '  Recommendation 3 "Develop and implement a Skills Strategy for Southampton":' in (
+        ssm_part
+    )
+    assert 'Status: "In progress" → "Complete"' in ssm_part and "recommendation 18" not in ssm_part
     assert "Imported 4 changes from 3 returns in one transaction" in out
 
     programme = load(db)

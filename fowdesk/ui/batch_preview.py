@@ -12,7 +12,6 @@ transaction after one backup; Cancel writes nothing.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -36,6 +35,7 @@ from fowdesk.exports.xlsx_import import preview
 from fowdesk.exports.xlsx_import.batch import (
     BetweenReturns,
     ReturnBatch,
+    by_card,
     file_line,
     return_name,
 )
@@ -49,35 +49,13 @@ BETWEEN = "Between returns"
 SECTION_BETWEEN = "Conflicts between returns – choose for each"
 
 
-def _ref_order(ref: str) -> tuple[int, int | str]:
-    return (0, int(ref)) if ref.isdigit() else (1, ref)
-
-
 def _card_rows(change_set: ChangeSet) -> list[PreviewRow]:
     """One return's rows, card by card: a card's line, then what the return does to it."""
-    titles: dict[str, str] = {}
-    refs: set[str] = set()
-    for row in change_set.updates + change_set.new_rows:
-        refs.add(row.ref)
-        if not row.is_milestone:
-            titles.setdefault(row.ref, row.subject)
-    for conflict in change_set.conflicts:
-        refs.add(conflict.ref)
-    refs |= {m.ref for m in change_set.missing} | {n.ref for n in change_set.not_taken}
     rows: list[PreviewRow] = []
-    for ref in sorted(refs, key=_ref_order):
-        only = replace(
-            change_set,
-            updates=[r for r in change_set.updates if r.ref == ref],
-            new_rows=[r for r in change_set.new_rows if r.ref == ref],
-            conflicts=[c for c in change_set.conflicts if c.ref == ref],
-            missing=[m for m in change_set.missing if m.ref == ref],
-            not_taken=[n for n in change_set.not_taken if n.ref == ref],
-            warnings=[],
-        )
-        title = f" “{short(titles[ref])}”" if ref in titles else ""
-        rows.append(PreviewRow(CARD, f"Recommendation {ref}{title}", "", "", ""))
-        rows += [r for r in preview_rows(only) if not r.heading]
+    for part in by_card(change_set):
+        title = f" “{short(part.title)}”" if part.title else ""
+        rows.append(PreviewRow(CARD, f"Recommendation {part.ref}{title}", "", "", ""))
+        rows += [r for r in preview_rows(part.change_set) if not r.heading]
     rows += [PreviewRow("Warning", "", "", "", "", w) for w in change_set.warnings]
     return rows
 

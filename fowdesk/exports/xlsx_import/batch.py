@@ -520,6 +520,85 @@ def settle_between_returns(change_sets: Sequence[ChangeSet]) -> list[BetweenRetu
 # ---------------------------------------------------------------------------- in words
 
 
+def _ref_order(ref: str) -> tuple[int, int | str]:
+    return (0, int(ref)) if ref.isdigit() else (1, ref)
+
+
+@dataclass(frozen=True)
+class CardPart:
+    """What one return does to one recommendation (its rows and its milestones' rows)."""
+
+    ref: str
+    title: str
+    change_set: ChangeSet
+
+
+def by_card(change_set: ChangeSet) -> list[CardPart]:
+    """A return's rows card by card, in Ref order (warnings stay with the return)."""
+    titles: dict[str, str] = {}
+    refs: set[str] = set()
+    for row in change_set.updates + change_set.new_rows:
+        refs.add(row.ref)
+        if not row.is_milestone:
+            titles.setdefault(row.ref, row.subject)
+    for conflict in change_set.conflicts:
+        refs.add(conflict.ref)
+        if conflict.kind is RowKind.RECOMMENDATION:
+            titles.setdefault(conflict.ref, conflict.subject)
+    refs |= {m.ref for m in change_set.missing} | {n.ref for n in change_set.not_taken}
+    return [
+        CardPart(
+            ref,
+            titles.get(ref, ""),
+            replace(
+                change_set,
+                updates=[r for r in change_set.updates if r.ref == ref],
+                new_rows=[r for r in change_set.new_rows if r.ref == ref],
+                conflicts=[c for c in change_set.conflicts if c.ref == ref],
+                missing=[m for m in change_set.missing if m.ref == ref],
+                not_taken=[n for n in change_set.not_taken if n.ref == ref],
+                warnings=[],
+                basis="",
+                earlier_imports=[],
+                current_period=change_set.period_label,
+            ),
+        )
+        for ref in sorted(refs, key=_ref_order)
+    ]
+
+
+#: Lines of a one-card preview that only repeat what the return's heading says.
+_SAID_ONCE = ("No changes:", "Nothing to apply.")
+
+
+def describe_return(change_set: ChangeSet, between: int = 0) -> str:
+    """One return of a batch in words: its heading, then card by card, then its warnings.
+
+    ``change_set`` is without its conflicts with other returns; ``between`` counts them.
+    """
+    lines = [preview.heading(change_set)]
+    if change_set.basis:
+        lines.append(change_set.basis[0].upper() + change_set.basis[1:] + ".")
+    earlier = preview.earlier_imports_line(change_set)
+    if earlier:
+        lines.append(f"{earlier}; only what changed since is listed.")
+    parts = by_card(change_set)
+    if between:
+        verb = "conflicts" if between == 1 else "conflict"
+        lines.append(f"{between} of its edits {verb} with another return's (listed above).")
+    elif not parts and not change_set.warnings:
+        lines.append("No changes: the return matches the database.")
+    for part in parts:
+        title = f' "{short(part.title)}"' if part.title else ""
+        lines.append(f"  Recommendation {part.ref}{title}:")
+        body = preview.describe(part.change_set).splitlines()[1:]
+        lines += [f"    {line}" for line in body if not line.startswith(_SAID_ONCE)]
+    if change_set.warnings:
+        lines.append(f"  Warnings ({len(change_set.warnings)}):")
+        lines += [f"    - {warning}" for warning in change_set.warnings]
+    return "\n".join(lines)
+
+
 def file_line(item: BatchFile) -> str:
     """What the batch does with one file, in one line."""
     if item.left_out:
@@ -572,8 +651,9 @@ def describe_batch(batch: ReturnBatch) -> str:
         )
         lines += [f"  ! {b.describe()}" for b in batch.between]
     for change_set in batch.change_sets:
+        own = batch.without_between(change_set)
         lines.append("")
-        lines.append(preview.describe(batch.without_between(change_set)))
+        lines.append(describe_return(own, len(change_set.conflicts) - len(own.conflicts)))
     return "\n".join(lines)
 
 
