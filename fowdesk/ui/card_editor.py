@@ -915,22 +915,31 @@ class CardEditor(QWidget):
         """
         if self.card is None:
             return
+        box: QWidget | None = None
         self._loading = True
         try:
             for command in commands:
                 if command.card_uuid != self.card.uuid:
                     continue
-                if isinstance(command, ProgressCommand) and self.period is not None:
-                    if command.period_label == self.period.label:
-                        self.progress_edit.setPlainText(paragraphs_to_text(command.new))
-                        self._dirty.add("progress")
+                if (
+                    isinstance(command, ProgressCommand)
+                    and self.period is not None
+                    and command.period_label == self.period.label
+                ):
+                    self.progress_edit.setPlainText(paragraphs_to_text(command.new))
+                    self._dirty.add("progress")
+                    box = self.progress_edit
                 elif isinstance(command, CardFieldsCommand):
                     for field, value in command.new.items():
                         if field in self._text_boxes():
                             self._set_line(self._text_boxes()[field], value or "")
                             self._dirty.add(field)
+                            box = self._text_boxes()[field]
         finally:
             self._loading = False
+        if box is not None:  # the officer is back in the box: leaving it saves
+            self.tabs.setCurrentIndex(1 if box is self.progress_edit else 0)
+            box.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _save_progress(self, paragraphs: list[Paragraph], text: str = "Edit progress") -> None:
         assert self.card is not None and self.period is not None

@@ -39,14 +39,18 @@ LOCK_RETRIES = 3
 WAITING = "Waiting for the database (in use by another program)…"
 
 
-def wait_for_the_lock(repo: Repository, _progress: Progress) -> None:
-    """Take the write lock and let it go at once: returns when another program has let go.
+def wait_for_the_lock(repo: Repository, _progress: Progress) -> float | None:
+    """Take the write lock and let it go at once: None once another program has let go.
 
-    Runs on a worker with the ordinary wait limit; raises ``LockedDatabase``
-    when the lock is held past it.
+    Runs on a worker with the ordinary wait limit; when the lock is held
+    past it, the seconds waited.
     """
-    with repo.transaction():
-        pass
+    try:
+        with repo.transaction():
+            pass
+    except LockedDatabase as exc:
+        return exc.waited
+    return None
 
 
 class EditSession(QObject):
@@ -156,12 +160,20 @@ class EditSession(QObject):
             return
         self.jobs.run(
             self.repo.path,
-            WAITING,
+            "",  # the save state already says what is waited for
             wait_for_the_lock,
-            on_success=lambda _result: self._lock_came_free(),
+            on_success=self._waited,
             on_failure=self._give_up,
             user=self.repo.user,
         )
+
+    def _waited(self, still_locked_after: float | None) -> None:
+        if still_locked_after is None:
+            self._lock_came_free()
+        else:
+            self._give_up(
+                f"another program still had the database after {still_locked_after:g} seconds"
+            )
 
     def _lock_came_free(self) -> None:
         """Write the queued saves in order; if the lock is taken again, wait again."""
@@ -169,10 +181,10 @@ class EditSession(QObject):
             command = self._queue[0]
             try:
                 command.forward()
-            except LockedDatabase as error:
+            except LockedDatabase:
                 self._retries += 1
                 if self._retries > LOCK_RETRIES:
-                    self._give_up(str(error))
+                    self._give_up("another program kept taking the database back")
                 else:
                     self._wait_for_the_lock()
                 return
@@ -200,17 +212,18 @@ class EditSession(QObject):
         if copied:
             clipboard.setText(text)
         self.waiting_changed.emit(False)
-        self.unsaved.emit(commands)
         self.state_changed.emit("Not saved – the database is in use by another program")
         kept = (
             "Your text is still in the editor and has been copied to the clipboard"
             if copied
-            else "Your change is still shown"
+            else "Nothing else was lost"
         )
+        # The message first: while it is open the box keeps no focus to lose (which would save).
         self.failed.emit(
-            f"Not saved: {reason.rstrip('. ')}. {kept}; it is saved when you next leave the "
-            "box, once the other program has finished."
+            f"Not saved: {reason.rstrip('. ')}. {kept}; it is saved when you leave the box "
+            "again, once the other program has finished."
         )
+        self.unsaved.emit(commands)
 
     def reload(self, card_uuid: str) -> Card:
         """Show the card as the database holds it and base later saves on it."""

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from fowdesk.domain.change_set import ChangeSet, Conflict, ImportResult, Resolution, RowKind
 from fowdesk.exports.xlsx_import import preview
+from fowdesk.ui.import_reasons import missing_reasons
 from fowdesk.ui.table_models import Index, ReadOnlyTableModel
 from fowdesk.ui.widgets.sizing import fit_to_screen
 
@@ -52,6 +53,8 @@ SECTION_MISSING = "Rows missing from the return (not deleted)"
 SECTION_NOT_TAKEN = "Not taken"
 SECTION_WARNINGS = "Warnings"
 
+REDATED_WITHOUT_REASON = "Re-dated without a reason – Apply asks for one"
+
 
 @dataclass(frozen=True)
 class PreviewRow:
@@ -65,6 +68,8 @@ class PreviewRow:
     conflict: Conflict | None = None
     #: A section's heading row ("Changes (5)"), shown bold across the table.
     heading: bool = False
+    #: A milestone re-dated with no reason: Apply asks for one.
+    needs_reason: bool = False
 
 
 def _heading(title: str, count: int, note: str = "") -> PreviewRow:
@@ -100,10 +105,9 @@ def preview_rows(change_set: ChangeSet) -> list[PreviewRow]:
         for change in change_set.updates:
             for field in change.fields:
                 note = ""
+                needs_reason = field.key == "target" and change.redated_without_reason
                 if field.key == "target":
-                    note = (
-                        f"Reason: {change.reason}" if change.reason else "Re-dated without a reason"
-                    )
+                    note = REDATED_WITHOUT_REASON if needs_reason else f"Reason: {change.reason}"
                 kind = "Re-dated" if field.key == "target" else "Change"
                 rows.append(
                     PreviewRow(
@@ -113,6 +117,7 @@ def preview_rows(change_set: ChangeSet) -> list[PreviewRow]:
                         field.was,
                         field.now,
                         note,
+                        needs_reason=needs_reason,
                     )
                 )
     if change_set.new_rows:
@@ -167,7 +172,7 @@ class ImportPreviewModel(ReadOnlyTableModel[PreviewRow]):
             return QBrush(QColor("#E8EEF6"))
         if row.kind == CONFLICT:
             return QBrush(QColor("#FBE3E1"))
-        if row.kind in ("Warning", "Not taken", "Missing"):
+        if row.kind in ("Warning", "Not taken", "Missing") or row.needs_reason:
             return QBrush(QColor("#FFF4D6"))
         return None
 
@@ -339,6 +344,12 @@ class ImportPreviewDialog(QDialog):
         earlier = preview.earlier_imports_line(change_set)
         if earlier:
             lines.append(f"{earlier}.")
+        unexplained = len(missing_reasons(change_set))
+        if unexplained:
+            lines.append(
+                f"{unexplained} milestone{'s are' if unexplained != 1 else ' is'} re-dated "
+                "without a reason: Apply asks for the reason first."
+            )
         if change_set.needs_fixing:
             lines.append("Nothing can be applied until the cells below are fixed.")
         elif change_set.is_empty:

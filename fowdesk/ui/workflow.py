@@ -51,6 +51,7 @@ from fowdesk.ui import prompts
 from fowdesk.ui.batch_preview import BatchPreviewDialog
 from fowdesk.ui.dialogs import MyLeadDialog
 from fowdesk.ui.import_preview import ImportPreviewDialog, imported_message
+from fowdesk.ui.import_reasons import MissingReasonsDialog, missing_reasons
 from fowdesk.ui.jobs import JobPool
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.programme_settings import NewProgrammeDialog, ProgrammeSettingsDialog
@@ -388,9 +389,14 @@ class Workflow(QObject):
                 return
             prompts.show_info(self.window, "Import return", dialog.nothing_to_show)
             return
-        if not prompts.run_dialog(dialog):
-            self.window.show_status("Import cancelled: nothing was written")
-            return
+        while True:
+            if not prompts.run_dialog(dialog):
+                self.window.show_status("Import cancelled: nothing was written")
+                return
+            # Re-dated with no reason: ask for the reasons before writing (Cancel: the preview).
+            missing = missing_reasons(change_set)
+            if not missing or prompts.run_dialog(MissingReasonsDialog(missing, self.window)):
+                break
         self.run(
             f"Applying {change_set.path.name}…",
             lambda repo, progress: repo.apply(

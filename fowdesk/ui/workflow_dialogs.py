@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QTextBrowser,
     QTreeWidget,
@@ -92,6 +93,7 @@ class NewPeriodDialog(QDialog):
         form.addRow("&As at:", self.as_at_field)
         form.addRow("&Meeting:", self.meeting_edit)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with a problem
         layout.addWidget(note)
         layout.addLayout(form)
         layout.addWidget(self.problem_label)
@@ -102,10 +104,6 @@ class NewPeriodDialog(QDialog):
         """Why the period as typed cannot be started (the repository's own rule); None if it can."""
         return new_period_problem(self.periods, self.label_edit.text(), self.as_at_edit.text())
 
-    def show_problem(self, text: str) -> None:
-        self.problem_label.setText(text)
-        self.problem_label.setVisible(bool(text))
-
     def accept(self) -> None:
         problem = self.problem()
         if problem:
@@ -114,6 +112,14 @@ class NewPeriodDialog(QDialog):
             (self.as_at_edit if date_is_wrong else self.label_edit).setFocus()
             return
         super().accept()
+
+    def show_problem(self, text: str) -> None:
+        """A date that is not one is said under the date; anything else under the form."""
+        if text and self.as_at_edit.date() is None and text == self.as_at_edit.problem():
+            self.as_at_field.show_problem(text)
+            text = ""
+        self.problem_label.setText(text)
+        self.problem_label.setVisible(bool(text))
 
     def values(self) -> tuple[str, date, str]:
         """Label, as-at date and meeting line; only once :meth:`problem` is None."""

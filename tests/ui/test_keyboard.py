@@ -34,6 +34,7 @@ from fowdesk.ui import dialogs, help, prompts
 from fowdesk.ui.card_editor import MILESTONES_PAGE
 from fowdesk.ui.dialogs import PreferencesDialog, ReviseTargetDialog
 from fowdesk.ui.import_preview import ImportPreviewDialog
+from fowdesk.ui.import_reasons import MissingReason, MissingReasonsDialog
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.models import MilestoneTableModel
 from fowdesk.ui.programme_settings import NewProgrammeDialog, ProgrammeSettingsDialog
@@ -317,6 +318,8 @@ def _every_dialog(window: MainWindow, repo: Repository, folder: Path) -> Iterato
     yield RestoreBackupDialog(list_backups(repo.backups_dir), window)
     returned = export_return(repo, folder / "return.xlsx", code="FOW")
     yield ImportPreviewDialog(read_return(repo, returned), window)
+    silent = MissingReason("2", "Agree terms", "April 2020", "June 2020", source=None)  # type: ignore[arg-type]
+    yield MissingReasonsDialog([silent], window)
     yield ProgrammeSettingsDialog(repo, "FOW", window)
     yield NewProgrammeDialog(repo, window)
     yield from _return_round_dialogs(window, folder)

@@ -113,7 +113,7 @@ class DateField(QWidget):
         self.message.setStyleSheet(f"color: {PROBLEM_COLOUR};")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
-        self.edit.problem_changed.connect(self.show_problem)
+        self.edit.textChanged.connect(lambda text: self.show_problem(entry_problem(text) or ""))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
