@@ -142,6 +142,11 @@ def test_the_file_says_it_is_ours_and_uses_the_rollback_journal(repo: Repository
 def downgrade_to_schema_1(path: Path) -> None:
     """Make a seeded file look exactly as schema 1 left it (no search index, no export log)."""
     conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER cards_leave_search")  # schema 6
+    conn.execute("DROP TABLE card_search_keys")
+    conn.execute("DROP INDEX cards_ref")
+    conn.execute("DROP INDEX cards_cross_reference")
+    conn.execute("DROP INDEX progress_period")
     conn.execute("DROP TABLE card_search")
     conn.execute("DROP TABLE export_log")
     conn.execute("ALTER TABLE periods DROP COLUMN report_options")

@@ -135,7 +135,7 @@ class ChangeSetWriter:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.audit_rows,
         )
-        self.repo._reindex_cards(self.touched_cards)
+        self.repo.search_index.mark_stale(self.touched_cards)
 
     def _row_edits(self, updates: list[RowChange], taken: list[Conflict]) -> list[_RowEdit]:
         edits: dict[str, _RowEdit] = {}

@@ -13,7 +13,8 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -29,7 +30,6 @@ from fowdesk.domain.model import (
     AuditEntry,
     Card,
     CardStatus,
-    Deliverable,
     LeadRole,
     Milestone,
     MilestoneRevision,
@@ -50,6 +50,13 @@ from fowdesk.storage import backups, database
 from fowdesk.storage.change_set_writer import ChangeSetWriter
 from fowdesk.storage.return_records import pack_base, pack_record, unpack_base, unpack_record
 from fowdesk.storage.schema import MIGRATIONS
+from fowdesk.storage.search_index import SearchIndex
+from fowdesk.storage.stored_values import deliverables_from_json as _deliverables_from_json
+from fowdesk.storage.stored_values import deliverables_text as _deliverables_text
+from fowdesk.storage.stored_values import deliverables_to_json as _deliverables_to_json
+from fowdesk.storage.stored_values import paragraphs_from_json as _paragraphs_from_json
+from fowdesk.storage.stored_values import paragraphs_to_json as _paragraphs_to_json
+from fowdesk.storage.stored_values import to_json as _json
 
 T = TypeVar("T")
 
@@ -89,38 +96,10 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _deliverables_to_json(items: Sequence[Deliverable]) -> str:
-    return _json([{"text": d.text, "bulleted": d.bulleted, "benefit": d.benefit} for d in items])
-
-
-def _deliverables_from_json(text: str) -> list[Deliverable]:
-    return [
-        Deliverable(d["text"], bool(d.get("bulleted", True)), d.get("benefit"))
-        for d in json.loads(text)
-    ]
-
-
-def _paragraphs_to_json(items: Sequence[Paragraph]) -> str:
-    return _json([{"text": p.text, "bulleted": p.bulleted} for p in items])
-
-
-def _paragraphs_from_json(text: str) -> list[Paragraph]:
-    return [Paragraph(p["text"], bool(p.get("bulleted", True))) for p in json.loads(text)]
-
-
-def _deliverables_text(items: Sequence[Deliverable]) -> str:
-    """Deliverables as readable lines, for the audit trail and search."""
-    lines = []
-    for d in items:
-        line = ("• " if d.bulleted else "") + d.text
-        if d.benefit:
-            line += f" (so that {d.benefit})"
-        lines.append(line)
-    return "\n".join(lines)
+#: Stored text to enum member, looked up rather than called: a programme holds 50,000.
+_MILESTONE_STATUSES = {str(status): status for status in MilestoneStatus}
+_CARD_STATUSES = {str(status): status for status in CardStatus}
+_RAGS = {str(rag): rag for rag in Rag}
 
 
 @dataclass(frozen=True)
@@ -195,6 +174,7 @@ class Repository:
         self.recovery: database.Recovery | None = None
         #: One line per best-effort write that failed (see :meth:`try_write`).
         self.unrecorded: list[str] = []
+        self.search_index = SearchIndex(db)
 
     # ------------------------------------------------------------------ opening
 
@@ -279,10 +259,23 @@ class Repository:
         """Whether :meth:`close` has been called (a restore closes the window's file first)."""
         return self._closed
 
-    def transaction(self) -> Any:
-        """A write transaction (``BEGIN IMMEDIATE``); nested ones join it."""
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction (``BEGIN IMMEDIATE``); nested ones join it.
+
+        The search rows of the cards it touched are rewritten once, just
+        before the outermost one commits.
+        """
         self._wrote = True
-        return database.immediate(self.db)
+        outermost = not self.db.conn.in_transaction
+        try:
+            with database.immediate(self.db):
+                yield
+                if outermost:
+                    self.search_index.refresh_stale()
+        finally:
+            if outermost:
+                self.search_index.forget_stale()
 
     def set_lock_timeout(self, seconds: float) -> None:
         """Bound every later wait for another program's lock (the window keeps it short)."""
@@ -323,24 +316,31 @@ class Repository:
 
     # ------------------------------------------------------------------ audit
 
+    INSERT_AUDIT = (
+        "INSERT INTO audit (at, who, author, source, table_name, row_uuid, field, old, new)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+
+    def _audit_row(
+        self, table: str, row_uuid: str, field: str, old: Any, new: Any, at: datetime
+    ) -> tuple[Any, ...]:
+        """One audit row's values for :attr:`INSERT_AUDIT`, by this user from this source."""
+        return (
+            at.isoformat(),
+            self.user,
+            self.author,
+            self.source,
+            table,
+            row_uuid,
+            field,
+            None if old is None else str(old),
+            None if new is None else str(new),
+        )
+
     def _audit(
         self, table: str, row_uuid: str, field: str, old: Any, new: Any, at: datetime
     ) -> None:
-        self.db.execute(
-            "INSERT INTO audit (at, who, author, source, table_name, row_uuid, field, old, new)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                at.isoformat(),
-                self.user,
-                self.author,
-                self.source,
-                table,
-                row_uuid,
-                field,
-                None if old is None else str(old),
-                None if new is None else str(new),
-            ],
-        )
+        self.db.execute(self.INSERT_AUDIT, self._audit_row(table, row_uuid, field, old, new, at))
 
     def audit_for(self, uuids: Iterable[str]) -> list[AuditEntry]:
         """The audit trail of these rows, oldest first."""
@@ -460,8 +460,8 @@ class Repository:
             deliverables=_deliverables_from_json(r[3]),
             theme=r[4],
             leads=[code for code in r[5].split("/") if code],
-            status=CardStatus(r[6]),
-            rag_override=Rag(r[7]) if r[7] else None,
+            status=_CARD_STATUSES[r[6]],
+            rag_override=_RAGS[r[7]] if r[7] else None,
             rag_override_reason=r[8],
             next_steps_text=r[9],
             cross_reference=r[10],
@@ -487,7 +487,9 @@ class Repository:
             if card_uuid in by_uuid:
                 by_uuid[card_uuid].progress[label] = _paragraphs_from_json(paragraphs)
         for milestone, card_uuid in self._milestones(
-            "m.card_uuid IN (SELECT uuid FROM cards WHERE programme_id = ?)", [programme_id]
+            "m.card_uuid IN (SELECT uuid FROM cards WHERE programme_id = ?)",
+            [programme_id],
+            whole_programme=True,
         ):
             by_uuid[card_uuid].milestones.append(milestone)
         return cards
@@ -497,7 +499,15 @@ class Repository:
         " m.notes, m.original_target, m.version"
     )
 
-    def _milestones(self, where: str, params: list[Any]) -> list[tuple[Milestone, str]]:
+    def _milestones(
+        self, where: str, params: list[Any], *, whole_programme: bool = False
+    ) -> list[tuple[Milestone, str]]:
+        """(milestone, card UUID) of the milestones ``where`` picks, each card's in order.
+
+        For a whole programme the revisions are read first and their
+        milestones looked up (there are few revisions and many milestones);
+        for one card the milestones' index leads.
+        """
         rows = self.db.execute(
             f"SELECT {self._MILESTONE_COLUMNS} FROM milestones m WHERE m.deleted = 0 AND {where}"
             " ORDER BY m.card_uuid, m.position, m.rowid",
@@ -505,32 +515,45 @@ class Repository:
         ).fetchall()
         revisions: dict[str, list[MilestoneRevision]] = defaultdict(list)
         if rows:
+            join = "CROSS JOIN" if whole_programme else "JOIN"
             for r in self.db.execute(
                 "SELECT r.milestone_uuid, r.old_target, r.new_target, r.reason, r.changed_at,"
-                " r.changed_by FROM milestone_revisions r JOIN milestones m"
+                f" r.changed_by FROM milestone_revisions r {join} milestones m"
                 f" ON m.uuid = r.milestone_uuid WHERE m.deleted = 0 AND {where} ORDER BY r.id",
                 params,
             ).fetchall():
                 revisions[r[0]].append(
                     MilestoneRevision(r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5])
                 )
+        statuses = _MILESTONE_STATUSES
         return [
             (
                 Milestone(
-                    uuid=r[0],
-                    position=r[2],
-                    description=r[3],
-                    target=r[4],
-                    status=MilestoneStatus(r[5]),
-                    completed_on=date.fromisoformat(r[6]) if r[6] else None,
-                    notes=r[7],
-                    original_target=r[8],
-                    version=r[9],
-                    revisions=revisions.get(r[0], []),
+                    uuid=uuid,
+                    position=position,
+                    description=description,
+                    target=target,
+                    status=statuses[status],
+                    completed_on=date.fromisoformat(completed) if completed else None,
+                    notes=notes,
+                    original_target=original,
+                    version=version,
+                    revisions=revisions.get(uuid) or [],
                 ),
-                r[1],
+                card_uuid,
             )
-            for r in rows
+            for (
+                uuid,
+                card_uuid,
+                position,
+                description,
+                target,
+                status,
+                completed,
+                notes,
+                original,
+                version,
+            ) in rows
         ]
 
     def card(self, card_uuid: str) -> Card:
@@ -613,22 +636,23 @@ class Repository:
             self._write_key(programme_id, programme.lead_key)
             self._write_themes(programme_id, programme.themes)
             now = _now()
-            for period in programme.periods:
-                self.db.execute(
-                    "INSERT INTO periods (programme_id, label, as_at, meeting, published,"
-                    " created_at) VALUES (?, ?, ?, ?, 0, ?)",
-                    [
+            self.db.conn.executemany(
+                "INSERT INTO periods (programme_id, label, as_at, meeting, published,"
+                " created_at) VALUES (?, ?, ?, ?, 0, ?)",
+                [
+                    (
                         programme_id,
                         period.label,
                         period.as_at.isoformat(),
                         period.meeting,
                         now.isoformat(),
-                    ],
-                )
+                    )
+                    for period in programme.periods
+                ],
+            )
             for index, card in enumerate(programme.cards):
                 card.position = index
-                self._insert_card(programme_id, card, now, audit=audit)
-            self._reindex_programme(programme_id)
+            self._insert_cards(programme_id, programme.cards, now, audit=audit)
             # Periods the source marks published are frozen as they now stand.
             for period in programme.periods:
                 if period.published:
@@ -697,30 +721,53 @@ class Repository:
             now.isoformat(),
         ]
 
-    def _insert_card(self, programme_id: int, card: Card, now: datetime, *, audit: bool) -> None:
-        theme_id = self._theme_id(programme_id, card.theme)
-        self.db.execute(self.INSERT_CARD, self.card_row(programme_id, card, theme_id, now))
-        card.version = 1
-        for label, paragraphs in card.progress.items():
-            self.db.execute(
-                "INSERT INTO progress (card_uuid, period_id, paragraphs, updated_at)"
-                " VALUES (?, ?, ?, ?)",
-                [
-                    card.uuid,
-                    self._open_period_id(programme_id, label),
-                    _paragraphs_to_json(paragraphs),
-                    now.isoformat(),
-                ],
-            )
-        for index, milestone in enumerate(card.milestones):
-            milestone.position = index
-            self._insert_milestone(card.uuid, milestone, now)
-        if audit:
-            self._audit("cards", card.uuid, "(created)", None, f"{card.ref}. {card.title}", now)
-            for milestone in card.milestones:
-                self._audit(
-                    "milestones", milestone.uuid, "(created)", None, milestone.description, now
+    def _insert_cards(
+        self, programme_id: int, cards: Sequence[Card], now: datetime, *, audit: bool
+    ) -> None:
+        """Insert new cards with their progress and milestones: one statement per table.
+
+        Positions are the caller's; each card's milestones are numbered in
+        order. Their search rows are written when the transaction commits.
+        """
+        stamp = now.isoformat()
+        theme_ids: dict[str | None, int | None] = {}
+        period_ids: dict[str, int] = {}
+        card_rows, progress_rows, milestone_rows, audit_rows = [], [], [], []
+        for card in cards:
+            if card.theme not in theme_ids:
+                theme_ids[card.theme] = self._theme_id(programme_id, card.theme)
+            card_rows.append(self.card_row(programme_id, card, theme_ids[card.theme], now))
+            card.version = 1
+            for label, paragraphs in card.progress.items():
+                if label not in period_ids:
+                    period_ids[label] = self._open_period_id(programme_id, label)
+                progress_rows.append(
+                    (card.uuid, period_ids[label], _paragraphs_to_json(paragraphs), stamp)
                 )
+            for index, milestone in enumerate(card.milestones):
+                milestone.position = index
+                milestone.version = 1
+                milestone_rows.append(self.milestone_row(card.uuid, milestone, now))
+            if audit:
+                created = f"{card.ref}. {card.title}"
+                audit_rows.append(
+                    self._audit_row("cards", card.uuid, "(created)", None, created, now)
+                )
+                audit_rows += [
+                    self._audit_row(
+                        "milestones", milestone.uuid, "(created)", None, milestone.description, now
+                    )
+                    for milestone in card.milestones
+                ]
+        self.db.conn.executemany(self.INSERT_CARD, card_rows)
+        self.db.conn.executemany(
+            "INSERT INTO progress (card_uuid, period_id, paragraphs, updated_at)"
+            " VALUES (?, ?, ?, ?)",
+            progress_rows,
+        )
+        self.db.conn.executemany(self.INSERT_MILESTONE, milestone_rows)
+        self.db.conn.executemany(self.INSERT_AUDIT, audit_rows)
+        self.search_index.mark_stale(card.uuid for card in cards)
 
     INSERT_MILESTONE = (
         "INSERT INTO milestones (uuid, card_uuid, position, description, target, status,"
@@ -770,9 +817,7 @@ class Repository:
                 [programme_id],
             ).fetchone()[0]
             card = Card(ref=ref, title=title, position=position, **fields)
-            now = _now()
-            self._insert_card(programme_id, card, now, audit=True)
-            self._reindex_card(card.uuid)
+            self._insert_cards(programme_id, [card], _now(), audit=True)
         return self.card(card.uuid)
 
     def next_free_ref(self, code: str | None) -> str:
@@ -883,13 +928,14 @@ class Repository:
                 )
                 sets[column] = stored
             if sets:
+                # Marked before the change: a card it stops pointing to loses its title.
+                self.search_index.mark_stale([card_uuid])
                 assignments = ", ".join(f"{column} = ?" for column in sets)
                 self.db.execute(
                     f"UPDATE cards SET {assignments}, version = version + 1, updated_at = ?"
                     " WHERE uuid = ?",
                     [*sets.values(), now.isoformat(), card_uuid],
                 )
-                self._reindex_card(card_uuid)
         return self.card(card_uuid)
 
     def set_progress(
@@ -936,7 +982,7 @@ class Repository:
                 "UPDATE cards SET version = version + 1, updated_at = ? WHERE uuid = ?",
                 [now.isoformat(), card_uuid],
             )
-            self._reindex_card(card_uuid)
+            self.search_index.mark_stale([card_uuid])
         return self.card(card_uuid)
 
     # ------------------------------------------------------------------ milestones
@@ -994,7 +1040,7 @@ class Repository:
         self.db.execute(
             "UPDATE cards SET updated_at = ? WHERE uuid = ?", [now.isoformat(), card_uuid]
         )
-        self._reindex_card(card_uuid)
+        self.search_index.mark_stale([card_uuid])
 
     def update_milestone(
         self, milestone_uuid: str, expected_version: int | None, **fields: Any
@@ -1856,141 +1902,18 @@ class Repository:
     # ------------------------------------------------------------------ search
 
     def ensure_search_index(self) -> None:
-        """Fill the search index if it is empty (a file migrated from schema 1)."""
-        has_cards = self.db.execute("SELECT 1 FROM cards LIMIT 1").fetchone()
-        indexed = self.db.execute("SELECT 1 FROM card_search LIMIT 1").fetchone()
-        if has_cards and not indexed:
-            with self.transaction():
-                for (programme_id,) in self.db.execute("SELECT id FROM programmes").fetchall():
-                    self._reindex_programme(programme_id)
-
-    def _search_body(self, card_uuid: str) -> tuple[int, str] | None:
-        return self._search_bodies([card_uuid]).get(card_uuid)
-
-    def _search_bodies(self, card_uuids: Sequence[str]) -> dict[str, tuple[int, str]]:
-        """(programme, text) each card is found by: its own words, its narratives and
-        milestones, and the titles of cards that point to it ("See point 17")."""
-        cards: dict[str, Sequence[Any]] = {}
-        progress: dict[str, list[str]] = defaultdict(list)
-        milestones: dict[str, list[str]] = defaultdict(list)
-        for start in range(0, len(card_uuids), 500):
-            chunk = list(card_uuids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.execute(
-                "SELECT uuid, programme_id, ref, title, deliverables, leads, next_steps_text"
-                f" FROM cards WHERE uuid IN ({marks})",
-                chunk,
-            ).fetchall():
-                cards[r[0]] = r
-            for card_uuid, paragraphs in self.db.execute(
-                f"SELECT card_uuid, paragraphs FROM progress WHERE card_uuid IN ({marks})"
-                " ORDER BY card_uuid, period_id",
-                chunk,
-            ).fetchall():
-                progress[card_uuid].append(paragraphs_to_text(_paragraphs_from_json(paragraphs)))
-            for card_uuid, description, target, notes in self.db.execute(
-                "SELECT card_uuid, description, target, notes FROM milestones"
-                f" WHERE card_uuid IN ({marks}) AND deleted = 0"
-                " ORDER BY card_uuid, position, rowid",
-                chunk,
-            ).fetchall():
-                milestones[card_uuid].append(f"{description} {target} {notes}")
-        referring: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for programme_id in {r[1] for r in cards.values()}:
-            for reference, title in self.db.execute(
-                "SELECT cross_reference, title FROM cards"
-                " WHERE programme_id = ? AND cross_reference IS NOT NULL ORDER BY rowid",
-                [programme_id],
-            ).fetchall():
-                referring[(programme_id, reference)].append(title)
-        bodies = {}
-        for card_uuid, (
-            _,
-            programme_id,
-            ref,
-            title,
-            deliverables,
-            leads,
-            next_steps,
-        ) in cards.items():
-            parts = [
-                ref,
-                title,
-                _deliverables_text(_deliverables_from_json(deliverables)),
-                leads.replace("/", " "),
-                next_steps,
-                *progress[card_uuid],
-                *milestones[card_uuid],
-                *referring[(programme_id, ref)],
-            ]
-            bodies[card_uuid] = (programme_id, "\n".join(p for p in parts if p))
-        return bodies
-
-    def _reindex_card(self, card_uuid: str) -> None:
-        self._write_search_row(card_uuid)
-        row = self.db.execute(
-            "SELECT c2.uuid FROM cards c JOIN cards c2 ON c2.programme_id = c.programme_id"
-            " AND c2.ref = c.cross_reference WHERE c.uuid = ?",
-            [card_uuid],
+        """Index the cards the index lacks (a file migrated from schema 1 has none indexed)."""
+        counts = self.db.execute(
+            "SELECT (SELECT count(*) FROM cards), (SELECT count(*) FROM card_search)"
         ).fetchone()
-        if row:
-            self._write_search_row(row[0])
-
-    def _reindex_cards(self, card_uuids: Iterable[str]) -> None:
-        """Re-index many cards (and the cards they point to) with one delete, not one each."""
-        wanted = sorted(set(card_uuids))
-        targets: set[str] = set(wanted)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            targets.update(
-                r[0]
-                for r in self.db.execute(
-                    "SELECT c2.uuid FROM cards c JOIN cards c2 ON c2.programme_id = c.programme_id"
-                    f" AND c2.ref = c.cross_reference WHERE c.uuid IN ({marks})",
-                    chunk,
-                ).fetchall()
-            )
-        ordered = sorted(targets)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            self.db.execute(f"DELETE FROM card_search WHERE card_uuid IN ({marks})", chunk)
-        rows = [
-            (card_uuid, programme_id, body)
-            for card_uuid, (programme_id, body) in self._search_bodies(ordered).items()
-        ]
-        self.db.conn.executemany(
-            "INSERT INTO card_search (card_uuid, programme_id, body) VALUES (?, ?, ?)", rows
-        )
-
-    def _write_search_row(self, card_uuid: str) -> None:
-        self.db.execute("DELETE FROM card_search WHERE card_uuid = ?", [card_uuid])
-        found = self._search_body(card_uuid)
-        if found:
-            self.db.execute(
-                "INSERT INTO card_search (card_uuid, programme_id, body) VALUES (?, ?, ?)",
-                [card_uuid, found[0], found[1]],
-            )
-
-    def _reindex_programme(self, programme_id: int) -> None:
-        for (card_uuid,) in self.db.execute(
-            "SELECT uuid FROM cards WHERE programme_id = ?", [programme_id]
-        ).fetchall():
-            self._write_search_row(card_uuid)
+        if counts[0] != counts[1]:
+            with self.transaction():
+                self.search_index.fill_missing()
 
     def search(self, code: str | None, text: str) -> list[str]:
         """Card UUIDs whose title, deliverables, narratives or milestones hold every word."""
         programme_id, _ = self._programme_id(code)
-        words = re.findall(r"\w+", text)
-        if not words:
-            return []
-        match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
-        rows = self.db.execute(
-            "SELECT card_uuid FROM card_search WHERE card_search MATCH ? AND programme_id = ?",
-            [match, programme_id],
-        ).fetchall()
-        return [r[0] for r in rows]
+        return self.search_index.search(programme_id, text)
 
     # ------------------------------------------------------------------ window (issue 7)
 

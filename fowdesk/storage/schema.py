@@ -271,11 +271,66 @@ def _migration_5_return_round(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE return_imports ADD COLUMN lead TEXT")
 
 
+def _migration_6_search_keys_and_indexes(db: sqlite_utils.Database) -> None:
+    """Search rows found by an integer key, and the indexes lookups at council scale need.
+
+    FTS5 cannot index its UNINDEXED ``card_uuid`` column, so deleting a card's
+    search row by UUID read the whole index (at 5,000 cards, most of an
+    import's time). Each card gets a key in ``card_search_keys`` (an INTEGER
+    PRIMARY KEY, which VACUUM never renumbers, unlike the implicit rowid of
+    the TEXT-keyed ``cards``), and its search row is stored under that key as
+    its rowid; the key row names the card's programme too, so a search reads
+    no stored text to keep to one programme. Refs and cross-references are
+    looked up per programme on every new card and every re-index, and a
+    programme's progress by its periods. Written so that running it again (a
+    test that fakes an older file by dropping later tables) changes nothing.
+    """
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS card_search_keys (
+            id INTEGER PRIMARY KEY,
+            card_uuid TEXT NOT NULL UNIQUE,
+            programme_id INTEGER NOT NULL
+        )"""
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO card_search_keys (card_uuid, programme_id)"
+        " SELECT uuid, programme_id FROM cards"
+    )
+    # The rows the index already holds move under their card's key (one per card).
+    # With max(), SQLite takes the other columns from the row holding the maximum.
+    kept = db.execute(
+        """SELECT k.id, s.card_uuid, s.programme_id, s.body, max(s.rowid)
+           FROM card_search s JOIN card_search_keys k ON k.card_uuid = s.card_uuid
+           GROUP BY s.card_uuid"""
+    ).fetchall()
+    db.execute("DELETE FROM card_search")
+    db.conn.executemany(
+        "INSERT INTO card_search (rowid, card_uuid, programme_id, body) VALUES (?, ?, ?, ?)",
+        [row[:4] for row in kept],
+    )
+    db.execute(
+        """CREATE TRIGGER IF NOT EXISTS cards_leave_search AFTER DELETE ON cards
+           BEGIN
+               DELETE FROM card_search WHERE rowid =
+                   (SELECT id FROM card_search_keys WHERE card_uuid = old.uuid);
+               DELETE FROM card_search_keys WHERE card_uuid = old.uuid;
+           END"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS cards_ref ON cards(programme_id, ref)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS cards_cross_reference ON cards(programme_id, cross_reference)"
+    )
+    # Loading a programme reads its periods' progress, not every programme's.
+    db.execute("CREATE INDEX IF NOT EXISTS progress_period ON progress(period_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_core,
     _migration_2_search_and_exports,
     _migration_3_published_reports,
     _migration_4_returns,
     _migration_5_return_round,
+    _migration_6_search_keys_and_indexes,
 ]
 LATEST_VERSION = len(MIGRATIONS)
