@@ -30,6 +30,7 @@ from fowdesk.domain.quality import quality_notes
 from fowdesk.errors import FowdeskError, InvalidInput, NotFound, describe_os_error, shown
 from fowdesk.exports.files import write_atomically
 from fowdesk.exports.report_formats import report_exporter
+from fowdesk.gc_pause import full_collections_paused
 from fowdesk.storage import database
 from fowdesk.storage.backups import restore_backup
 from fowdesk.storage.repository import Repository
@@ -635,7 +636,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             from fowdesk.ui.app import run_window
 
             return run_window(_db_path(args), self_test=args.self_test, user=args.user)
-        code = COMMANDS[args.command](args, out)
+        # A command is one job: no full garbage collection walks its objects meanwhile.
+        with full_collections_paused():
+            code = COMMANDS[args.command](args, out)
         for repo in args.opened:
             for line in repo.unrecorded:
                 _say(f"warning: {line}")

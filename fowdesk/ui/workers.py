@@ -10,10 +10,7 @@ never waits on it.
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from fowdesk import logs
 from fowdesk.errors import FowdeskError
+from fowdesk.gc_pause import full_collections_paused
 from fowdesk.storage.repository import Repository
 
 Progress = Callable[[int, str], None]
@@ -37,40 +35,6 @@ class JobSignals(QObject):
 
 
 _RUNNING: set[JobSignals] = set()
-
-_collector_lock = threading.Lock()
-_jobs_running = 0
-_thresholds_before: tuple[int, int, int] = gc.get_threshold()
-
-#: A third threshold no job reaches: no full collection starts while a job runs.
-_NO_FULL_COLLECTION = 1_000_000_000
-
-
-@contextmanager
-def full_collections_paused() -> Iterator[None]:
-    """Hold back Python's full garbage collections while a job runs.
-
-    A full collection walks every object alive, and a job building a
-    1,000-card report or workbook has hundreds of thousands: each walk holds
-    the interpreter lock for 100–400 ms, freezing the window the job is meant
-    to keep responsive (bench/bench_window.py). Young collections go on, so the
-    short-lived reference cycles reportlab makes for every paragraph it draws
-    are still freed as the job goes; the usual thresholds return with the last job.
-    """
-    global _jobs_running, _thresholds_before
-    with _collector_lock:
-        if _jobs_running == 0:
-            _thresholds_before = gc.get_threshold()
-            young, middle, _ = _thresholds_before
-            gc.set_threshold(young, middle, _NO_FULL_COLLECTION)
-        _jobs_running += 1
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _jobs_running -= 1
-            if _jobs_running == 0:
-                gc.set_threshold(*_thresholds_before)
 
 
 class RepositoryJob(QRunnable):

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from fowdesk.errors import InvalidInput
-from fowdesk.ui.workers import full_collections_paused, start_job
+from fowdesk.gc_pause import full_collections_paused
+from fowdesk.ui.workers import start_job
 
 
 def test_full_collections_wait_until_the_last_job_ends() -> None:
