@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from reportlab.lib import colors
@@ -32,7 +33,11 @@ _PAGE_NUMBER_WIDTH = 70.0
 
 @dataclass(frozen=True)
 class PageFurniture:
-    """What every page of one report carries outside its frame."""
+    """What every page of one report carries outside its frame.
+
+    The key and the header line are laid out once per document and drawn
+    on every page (a 5,000-card report has over 3,000 pages).
+    """
 
     page_width: float
     page_height: float
@@ -50,13 +55,24 @@ class PageFurniture:
             return None
         return Paragraph(self.key_text, _FOOTER_STYLE)
 
-    def footer_height(self) -> float:
-        """Room the key needs at the foot of the page, so the frame can stop above it."""
+    @cached_property
+    def _wrapped_key(self) -> tuple[Paragraph, float] | None:
         key = self.key_paragraph()
         if key is None:
-            return 10.0
+            return None
         _, height = key.wrap(self.text_width - _PAGE_NUMBER_WIDTH, self.page_height)
-        return max(height, 10.0)
+        return key, height
+
+    @cached_property
+    def _fitted_header_left(self) -> str:
+        room = self.text_width - (120 if self.header_right else 0)
+        return fit_to_width(self.header_left, REGULAR, 8, room)
+
+    def footer_height(self) -> float:
+        """Room the key needs at the foot of the page, so the frame can stop above it."""
+        if self._wrapped_key is None:
+            return 10.0
+        return max(self._wrapped_key[1], 10.0)
 
     def draw(self, canvas: Canvas, bottom_margin: float) -> None:
         """Header and key footer; the page number is drawn later by :class:`PagedCanvas`."""
@@ -65,8 +81,7 @@ class PageFurniture:
         canvas.setFillColor(GREY)
         canvas.setFont(REGULAR, 8)
         if self.header_left:
-            room = self.text_width - (120 if self.header_right else 0)
-            canvas.drawString(self.margin_x, top, fit_to_width(self.header_left, REGULAR, 8, room))
+            canvas.drawString(self.margin_x, top, self._fitted_header_left)
         if self.header_right:
             canvas.setFillColor(colors.black)
             canvas.setFont(BOLD, 11)
@@ -75,9 +90,8 @@ class PageFurniture:
         canvas.setLineWidth(0.4)
         foot_top = bottom_margin - 6
         canvas.line(self.margin_x, foot_top, self.page_width - self.margin_x, foot_top)
-        key = self.key_paragraph()
-        if key is not None:
-            _, height = key.wrap(self.text_width - _PAGE_NUMBER_WIDTH, self.page_height)
+        if self._wrapped_key is not None:
+            key, height = self._wrapped_key
             key.drawOn(canvas, self.margin_x, foot_top - 3 - height)
         canvas.restoreState()
 

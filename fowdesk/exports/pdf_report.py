@@ -23,6 +23,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -30,6 +31,7 @@ from reportlab.platypus import (
     Frame,
     KeepTogether,
     LongTable,
+    NextPageTemplate,
     PageBreak,
     PageTemplate,
     Spacer,
@@ -37,7 +39,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Paragraph as ReportlabParagraph
-from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from fowdesk import paths
@@ -112,7 +114,7 @@ class Paragraph(ReportlabParagraph):
     def _setup(self, text, style, bulletText, frags, cleaner) -> None:
         if frags is None and "<" not in text and "&" not in text:
             text = cleaner(text)
-            frags = _plain_frags(text, style)
+            frags = [_frag(text, style)] if text else []
             textTransformFrags(frags, style)
         super()._setup(text, style, bulletText, frags, cleaner)
 
@@ -127,27 +129,63 @@ class Paragraph(ReportlabParagraph):
         return size
 
 
-#: Per style, the fragment reportlab's parser makes of plain text (the style kept alive).
-_PLAIN_FRAG_TEMPLATES: dict[int, tuple[ParagraphStyle, ParaFrag]] = {}
+#: Markup around one run of text: plain, bold, or the struck-through grey of a cancelled step.
+PLAIN = "{}"
+BOLD_RUN = "<b>{}</b>"
+CANCELLED = '<font color="#777777"><strike>{}</strike></font>'
+CANCELLED_BOLD = '<font color="#777777"><strike><b>{}</b></strike></font>'
+
+#: Per style and markup, the fragment reportlab's parser makes of it (the style kept alive).
+_FRAG_TEMPLATES: dict[tuple[int, str], tuple[ParagraphStyle, ParaFrag]] = {}
 
 
-def _plain_frags(text: str, style: ParagraphStyle) -> list[ParaFrag]:
-    """What ``ParaParser().parse(text, style)`` returns for text with no tags or entities."""
-    if not text:
-        return []
-    known = _PLAIN_FRAG_TEMPLATES.get(id(style))
+def _frag(text: str, style: ParagraphStyle, around: str = PLAIN) -> ParaFrag:
+    """What ``ParaParser().parse(around.format(text), style)`` makes of text with no markup."""
+    key = (id(style), around)
+    known = _FRAG_TEMPLATES.get(key)
     if known is None or known[0] is not style:
         parser = ParaParser()
         parser.caseSensitive = 1
-        _, parsed, _ = parser.parse("x", style)
+        _, parsed, _ = parser.parse(around.format("x"), style)
         known = (style, parsed[0])
-        _PLAIN_FRAG_TEMPLATES[id(style)] = known
+        _FRAG_TEMPLATES[key] = known
     frag = copy.copy(known[1])
     for name, value in vars(frag).items():
         if isinstance(value, list):  # link, us_lines: the parser gives each fragment its own
-            setattr(frag, name, [])
+            setattr(frag, name, list(value))
     frag.text = text
-    return [frag]
+    return frag
+
+
+def _runs_paragraph(
+    runs: Sequence[tuple[str, str]],
+    style: ParagraphStyle,
+    source: str,
+    bullet: str | None = None,
+) -> Paragraph:
+    """The paragraph ``source`` (markup) makes: runs of user text, each with its markup.
+
+    The fragments are made as reportlab's parser would make them from
+    ``source``, without parsing it (a 5,000-card report has 50,000 milestone
+    lines). Text holding characters the parser treats specially (``&``,
+    ``<``, ``>``, line breaks) still goes through the parser.
+    """
+    printed = [(printable(text), around) for text, around in runs]
+    joined = "".join(text for text, _ in printed)
+    if any(char in joined for char in "&<>\n") or cleanBlockQuotedText(joined) != joined:
+        # Entities, breaks or whitespace the parser would fold: let it.
+        return Paragraph(source, style, bulletText=bullet)
+    merged: list[tuple[str, str]] = []
+    for text, around in printed:
+        if not text:
+            continue
+        if merged and merged[-1][1] == around:
+            merged[-1] = (merged[-1][0] + text, around)
+        else:
+            merged.append((text, around))
+    frags = [_frag(text, style, around) for text, around in merged]
+    textTransformFrags(frags, style)
+    return Paragraph(source, style, bulletText=bullet, frags=frags)
 
 
 def _style(name: str, size: float, leading: float, **kwargs: object) -> ParagraphStyle:
@@ -186,8 +224,28 @@ STYLES = _Styles()
 # ----------------------------------------------------------------------------- words
 
 
-def _milestone_text(milestone: MilestoneLine) -> str:
+def _milestone_runs(milestone: MilestoneLine) -> list[tuple[str, str]]:
     """A next-steps bullet as the seed writes it: "what – when", plus how it stands."""
+    runs = [(milestone.description, PLAIN)]
+    if milestone.target:
+        runs += [(" – ", PLAIN), (milestone.target, PLAIN)]
+    notes: list[tuple[str, str]] = []
+    if milestone.state:
+        notes.append((milestone.state, BOLD_RUN))
+    if milestone.originally is not None:
+        notes.append((f"originally {milestone.originally}", PLAIN))
+    if notes:
+        runs.append((" (", PLAIN))
+        for number, note in enumerate(notes):
+            runs += [("; ", PLAIN), note] if number else [note]
+        runs.append((")", PLAIN))
+    if milestone.cancelled:
+        runs = [(text, CANCELLED if around == PLAIN else CANCELLED_BOLD) for text, around in runs]
+    return runs
+
+
+def _milestone_text(milestone: MilestoneLine) -> str:
+    """The bullet as markup: what :func:`_milestone_paragraph` makes without parsing it."""
     text = markup(milestone.description)
     if milestone.target:
         text += " – " + markup(milestone.target)
@@ -203,13 +261,20 @@ def _milestone_text(milestone: MilestoneLine) -> str:
     return text
 
 
+def _milestone_paragraph(milestone: MilestoneLine) -> Paragraph:
+    runs = _milestone_runs(milestone)
+    return _runs_paragraph(runs, STYLES.cell_bullet, _milestone_text(milestone), bullet="•")
+
+
+def _rag_chip_markup(rag: Rag) -> str:
+    """Markup around the chip's text: RAG as colour *and* letter, for black-and-white printers."""
+    text_colour = "#FFFFFF" if rag in _LIGHT_TEXT_ON else "#000000"
+    return f'<font backColor="{RAG_COLOURS[rag]}" color="{text_colour}"><b>{{}}</b></font>'
+
+
 def _rag_chip(rag: Rag) -> str:
     """RAG as colour *and* letter, so it survives a black-and-white printer."""
-    text_colour = "#FFFFFF" if rag in _LIGHT_TEXT_ON else "#000000"
-    return (
-        f'<font backColor="{RAG_COLOURS[rag]}" color="{text_colour}">'
-        f"<b>\u00a0{rag.value}\u00a0</b></font>"
-    )
+    return _rag_chip_markup(rag).format(f"\u00a0{rag.value}\u00a0")
 
 
 def _paragraphs(items: Sequence[TextParagraph], plain: ParagraphStyle, bullet: ParagraphStyle):
@@ -229,9 +294,14 @@ def _first_cell(row: ReportRow, index: int) -> list[Flowable]:
     title = printable(f"{row.ref_label} {row.title}")
     cell: list[Flowable] = [
         Bookmark(f"rec-{index}", " ".join(title.split()), level=1),
-        Paragraph(
-            f"{_rag_chip(row.rag.rag)} <b>{markup(row.ref_label)} {markup(row.title)}</b>",
+        _runs_paragraph(
+            [
+                (f"\u00a0{row.rag.rag.value}\u00a0", _rag_chip_markup(row.rag.rag)),
+                (" ", PLAIN),
+                (f"{row.ref_label} {row.title}", BOLD_RUN),
+            ],
             STYLES.cell,
+            f"{_rag_chip(row.rag.rag)} <b>{markup(row.ref_label)} {markup(row.title)}</b>",
         ),
     ]
     if row.override_note:
@@ -264,43 +334,77 @@ def _next_steps_cell(row: ReportRow) -> list[Flowable]:
     if row.next_steps_text:
         cell.append(Paragraph(markup(row.next_steps_text), STYLES.cell))
     for milestone in row.milestones:
-        cell.append(Paragraph(_milestone_text(milestone), STYLES.cell_bullet, bulletText="•"))
+        cell.append(_milestone_paragraph(milestone))
     return cell or [Paragraph("", STYLES.cell)]
 
 
-def _table_style(n_rows: int) -> TableStyle:
-    commands: list[tuple] = [
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), _HEADER_FILL),
-        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+_GRID_COMMANDS: list[tuple] = [
+    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+]
+#: A table with a grey heading row; a card's own table has the grid alone.
+_HEADED_STYLE = TableStyle([*_GRID_COMMANDS, ("BACKGROUND", (0, 0), (-1, 0), _HEADER_FILL)])
+_CARD_STYLE = TableStyle(_GRID_COMMANDS)
+
+
+def _card_cells(row: ReportRow, index: int) -> list[object]:
+    return [
+        _first_cell(row, index),
+        Paragraph(markup(row.leads_text), STYLES.cell),
+        _progress_cell(row),
+        _next_steps_cell(row),
     ]
-    return TableStyle(commands)
+
+
+def _heading_row(report: ReportModel, width: float) -> Table:
+    """The table's column headings, drawn by the page template at the top of every table page."""
+    return Table(
+        [[Paragraph(markup(h), STYLES.head_cell) for h in report.column_headings]],
+        colWidths=[share * width for share in report.column_shares()],
+        style=_HEADED_STYLE,
+        hAlign="LEFT",
+    )
+
+
+def _card_tables(report: ReportModel, width: float) -> list[Flowable]:
+    """One small table per recommendation, stacked so they read as one table.
+
+    reportlab measures a table whole each time it places or splits it: one
+    long table of every card was measured again for every page it ran onto
+    (658 times at 1,000 cards). A card that meets the foot of a page splits
+    inside itself, as the long table's rows did; the headings are the page's.
+    """
+    widths = [share * width for share in report.column_shares()]
+    return [
+        Table(
+            [_card_cells(row, index)],
+            colWidths=widths,
+            splitByRow=0,  # split inside the card that meets the page foot, not before it
+            splitInRow=1,
+            style=_CARD_STYLE,
+            hAlign="LEFT",
+        )
+        for index, row in enumerate(report.rows)
+    ]
 
 
 def _main_table(report: ReportModel, width: float) -> Table:
+    """The headings and one card's row as one table: a single recommendation's briefing."""
     header: list[object] = [Paragraph(markup(h), STYLES.head_cell) for h in report.column_headings]
     rows: list[list[object]] = [header]
-    for index, row in enumerate(report.rows):
-        rows.append(
-            [
-                _first_cell(row, index),
-                Paragraph(markup(row.leads_text), STYLES.cell),
-                _progress_cell(row),
-                _next_steps_cell(row),
-            ]
-        )
+    rows += [_card_cells(row, index) for index, row in enumerate(report.rows)]
     return LongTable(
         rows,
         colWidths=[share * width for share in report.column_shares()],
         repeatRows=1,
         splitByRow=0,  # split inside the row that meets the page foot, not before it
         splitInRow=1,
-        style=_table_style(len(rows)),
+        style=_HEADED_STYLE,
         hAlign="LEFT",
     )
 
@@ -372,7 +476,7 @@ def _milestone_list(items: Sequence[MilestoneDue], width: float, empty: str) -> 
         rows,
         colWidths=[0.06 * width, 0.60 * width, 0.22 * width, 0.12 * width],
         repeatRows=1,
-        style=_table_style(len(rows)),
+        style=_HEADED_STYLE,
         hAlign="LEFT",
     )
     more = ReportSummary.more(items)
@@ -394,7 +498,7 @@ def _summary(summary: ReportSummary, width: float) -> list[Flowable]:
         colWidths=[80, 100],
         style=TableStyle(
             [
-                *_table_style(len(count_rows)).getCommands(),
+                *_HEADED_STYLE.getCommands(),
                 ("ALIGN", (1, 1), (1, -1), "RIGHT"),
                 ("FONTSIZE", (0, 0), (-1, -1), 8),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -481,7 +585,7 @@ def _changes_section(changes: ChangesSection, width: float) -> list[Flowable]:
             colWidths=[0.06 * width, 0.38 * width, 0.28 * width, 0.28 * width],
             repeatRows=1,
             splitInRow=1,
-            style=_table_style(len(rows)),
+            style=_HEADED_STYLE,
             hAlign="LEFT",
         )
     )
@@ -521,7 +625,7 @@ def _card_detail(detail: CardDetail, width: float) -> list[Flowable]:
             colWidths=[w * width for w in (0.38, 0.14, 0.12, 0.05, 0.14, 0.17)],
             repeatRows=1,
             splitInRow=1,
-            style=_table_style(len(rows)),
+            style=_HEADED_STYLE,
             hAlign="LEFT",
         )
     )
@@ -529,6 +633,20 @@ def _card_detail(detail: CardDetail, width: float) -> list[Flowable]:
 
 
 # ----------------------------------------------------------------------------- document
+
+
+def _frame(bottom: float, top: float, width: float) -> Frame:
+    return Frame(
+        MARGIN_X,
+        bottom,
+        width,
+        top - bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
 
 
 def render_report(
@@ -591,24 +709,28 @@ def render_report_model(report: ReportModel) -> bytes:
         initialFontSize=9,
         displayDocTitle=1,
     )
-    frame = Frame(
-        MARGIN_X,
-        bottom_margin,
-        width,
-        PAGE_SIZE[1] - MARGIN_TOP - bottom_margin,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
+    frame_top = PAGE_SIZE[1] - MARGIN_TOP
+    headings = _heading_row(report, width)
+    _, headings_height = headings.wrap(width, frame_top - bottom_margin)
+
+    def draw_table_page(canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        furniture.draw(canvas, bottom_margin)
+        headings.drawOn(canvas, MARGIN_X, frame_top - headings_height)
+
     doc.addPageTemplates(
         [
             PageTemplate(
                 id="report",
-                frames=[frame],
+                frames=[_frame(bottom_margin, frame_top, width)],
                 onPage=lambda canvas, _doc: furniture.draw(canvas, bottom_margin),
-            )
+            ),
+            # The main table's pages: its headings are drawn above the frame, as a
+            # long table repeated its heading row at the top of each page.
+            PageTemplate(
+                id="table",
+                frames=[_frame(bottom_margin, frame_top - headings_height, width)],
+                onPage=draw_table_page,
+            ),
         ]
     )
 
@@ -621,11 +743,13 @@ def render_report_model(report: ReportModel) -> bytes:
             story += _summary(report.summary, width)
         if report.changes is not None:
             story += _changes_section(report.changes, width)
+        story.append(NextPageTemplate("table"))
         story.append(PageBreak())
         story.append(Bookmark("table", report.table_heading, level=0))
+        story += _card_tables(report, width)
     else:
         story.append(Bookmark("table", report.table_heading, level=0))
-    story.append(_main_table(report, width))
+        story.append(_main_table(report, width))
     if report.card_detail is not None:
         story += _card_detail(report.card_detail, width)
 
