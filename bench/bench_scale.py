@@ -1,0 +1,551 @@
+"""Council scale (issue 17): every job at 1,000 and 5,000 × 10, beside its anchor, in one table.
+
+Usage: python bench/bench_scale.py [--sizes 1000,5000] [--runs 3]
+                                   [--jobs storage,commands,pdf,window]
+
+Each job is timed as the officer meets it: the command-line jobs as whole
+``fowdesk`` processes (start-up, open, work, commit), the median of
+``--runs`` runs on fresh copies of the database; the window's jobs in this
+process on Qt's offscreen platform. Two anchors run here, on the same data:
+
+* **raw SQLite**: the same cards, progress, milestones, one audit row per
+  card and milestone and one search row per card, inserted with
+  ``executemany`` in one transaction on the same schema — the least any
+  write of these rows can cost;
+* **reportlab probe**: plain reportlab (its own Paragraph and Table, DejaVu
+  registered as a plain TTFont) laying out one four-column table per card
+  with the same text — the least a report of this content can cost, per page.
+
+Each row gives the job's figure, its ratio to its anchor where it has one,
+how much it grew from the first size to the second (≤ 6× for 5× the data),
+and the issue's target with whether it was met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_import import _all_new_rows, _narrative_edits
+from bench.synthetic import build_synthetic, synthetic_programme
+from bench.table import timed
+from fowdesk.domain.model import Programme
+from fowdesk.exports.xlsx_return import export_return
+from fowdesk.storage.repository import Repository
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Figure:
+    """One job at one size: seconds (or seconds per page), its anchor, and what it made."""
+
+    seconds: float
+    anchor: float | None = None
+    note: str = ""
+    #: Processor seconds (user + system) of a whole command: what a busy machine cannot inflate.
+    cpu: float | None = None
+
+
+@dataclass
+class Job:
+    name: str
+    unit: str  # "s", "ms", "ms/page"
+    target: Callable[[int, Figure], str | None] | None = None
+    figures: dict[int, Figure] = field(default_factory=dict)
+
+
+def _limit(seconds_at: dict[int, float]) -> Callable[[int, Figure], str | None]:
+    """A target of at most so many seconds at each size (sizes not named have none)."""
+
+    def check(size: int, figure: Figure) -> str | None:
+        if size not in seconds_at:
+            return None
+        limit = seconds_at[size]
+        shown = f"≤ {limit * 1000:.0f} ms" if limit < 1 else f"≤ {limit:g} s"
+        return f"{shown} {'met' if figure.seconds <= limit else 'MISSED'}"
+
+    return check
+
+
+def _ratio_limit(most: float, memory_mib: float) -> Callable[[int, Figure], str | None]:
+    def check(size: int, figure: Figure) -> str | None:
+        if figure.anchor is None:
+            return None
+        ratio = figure.seconds / figure.anchor
+        peak = float(figure.note.split(" MiB")[0].split()[-1]) if "MiB" in figure.note else 0.0
+        ok = ratio <= most and peak <= memory_mib
+        return f"≤ {most}× probe, ≤ {memory_mib:.0f} MiB {'met' if ok else 'MISSED'}"
+
+    return check
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def _fowdesk(db: Path, *args: str) -> tuple[float, float, float, subprocess.CompletedProcess[str]]:
+    """(wall seconds, processor seconds, peak MiB, outcome) of one whole ``fowdesk`` command.
+
+    The peak is GNU time's: a child forked straight from this (large) process
+    would report this process's size as its own peak.
+    """
+    env = dict(os.environ, HOME=str(db.parent / "home"), QT_QPA_PLATFORM="offscreen")
+    peak_file = db.parent / "peak.txt"
+    start = time.perf_counter()
+    done = subprocess.run(
+        [
+            "/usr/bin/time",
+            *("-f", "%M %U %S", "-o", str(peak_file)),
+            *(sys.executable, "-m", "fowdesk", "--db", str(db), *args),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - start
+    peak_kib, user, system = peak_file.read_text().split()[-3:]
+    return seconds, float(user) + float(system), int(peak_kib) / 1024, done
+
+
+def _median_command(
+    template: Path, runs: int, args: Callable[[Path], list[str]], check: Callable[[Any], None]
+) -> tuple[float, float, float]:
+    """Median wall and processor seconds, and the largest peak MiB, of a command run on
+    fresh copies of ``template``."""
+    seconds, cpus, peaks = [], [], []
+    for run in range(runs):
+        db = template.parent / f"run-{run}.db"
+        db.unlink(missing_ok=True)
+        shutil.rmtree(template.parent / "backups", ignore_errors=True)
+        shutil.copyfile(template, db)
+        wall, cpu, peak, done = _fowdesk(db, *args(db))
+        if done.returncode not in (0, 3):
+            raise SystemExit(f"fowdesk {' '.join(args(db))} failed: {done.stderr or done.stdout}")
+        check(done)
+        seconds.append(wall)
+        cpus.append(cpu)
+        peaks.append(peak)
+        db.unlink()
+    return statistics.median(seconds), statistics.median(cpus), max(peaks)
+
+
+# ----------------------------------------------------------------------------- anchors
+
+
+def raw_sqlite_insert(path: Path, programme: Programme) -> float:
+    """Seconds to insert the programme's rows, audit and search rows with plain sqlite3."""
+    Repository.create(path, seeded=False, user="bench").close()
+    now = "2020-02-29T12:00:00"
+    cards, progress, milestones, audit, search = [], [], [], [], []
+    for position, card in enumerate(programme.cards):
+        cards.append(
+            (
+                *(card.uuid, 1, card.ref, card.title, "[]", "/".join(card.leads)),
+                *(str(card.status), position, now, now),
+            )
+        )
+        paragraphs = card.progress_for("February 2020")
+        progress.append((card.uuid, 1, "[" + ",".join(f'"{p.text}"' for p in paragraphs) + "]"))
+        audit.append((now, "bench", "cli", "cards", card.uuid, "(created)", card.title))
+        body = [card.ref, card.title, *(p.text for p in paragraphs)]
+        for index, milestone in enumerate(card.milestones):
+            milestones.append(
+                (
+                    *(milestone.uuid, card.uuid, index, milestone.description),
+                    *(milestone.target, str(milestone.status), now, now),
+                )
+            )
+            audit.append(
+                (now, "bench", "cli", "milestones", milestone.uuid, "(created)", milestone.target)
+            )
+            body.append(f"{milestone.description} {milestone.target}")
+        search.append((card.uuid, 1, "\n".join(body)))
+    connection = sqlite3.connect(path, isolation_level=None)
+    start = time.perf_counter()
+    connection.execute("BEGIN IMMEDIATE")
+    connection.execute(
+        "INSERT INTO programmes (id, code, title) VALUES (1, ?, ?)",
+        [programme.code, programme.title],
+    )
+    connection.execute(
+        "INSERT INTO periods (id, programme_id, label, as_at, created_at)"
+        " VALUES (1, 1, 'February 2020', '2020-02-29', ?)",
+        [now],
+    )
+    connection.executemany(
+        "INSERT INTO cards (uuid, programme_id, ref, title, deliverables, leads, status,"
+        " position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        cards,
+    )
+    connection.executemany(
+        "INSERT INTO progress (card_uuid, period_id, paragraphs, updated_at) VALUES (?, ?, ?, ?)",
+        [(*row, now) for row in progress],
+    )
+    connection.executemany(
+        "INSERT INTO milestones (uuid, card_uuid, position, description, target, status,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        milestones,
+    )
+    connection.executemany(
+        "INSERT INTO audit (at, who, source, table_name, row_uuid, field, new)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        audit,
+    )
+    connection.executemany(
+        "INSERT INTO card_search (card_uuid, programme_id, body) VALUES (?, ?, ?)", search
+    )
+    connection.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    connection.close()
+    return seconds
+
+
+def reportlab_probe(programme: Programme) -> tuple[float, int]:
+    """(build seconds, pages) of plain reportlab laying out one table per card."""
+    from xml.sax.saxutils import escape
+
+    from pypdf import PdfReader
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from fowdesk import paths
+
+    for name, filename in (
+        ("ProbeSans", "DejaVuSans.ttf"),
+        ("ProbeSans-Bold", "DejaVuSans-Bold.ttf"),
+    ):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(paths.resource("fonts", filename))))
+    cell = ParagraphStyle("probe", fontName="ProbeSans", fontSize=8, leading=10, spaceAfter=2)
+    bullet = ParagraphStyle("probe_bullet", parent=cell, leftIndent=9, bulletFontName="ProbeSans")
+    bold = ParagraphStyle("probe_bold", parent=cell, fontName="ProbeSans-Bold")
+    width = landscape(A4)[0] - 28 * mm
+    style = TableStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("GRID", (0, 0), (-1, -1), 0.5, "#808080"),
+        ]
+    )
+    label = programme.periods[-1].label
+    story = [
+        Table(
+            [[Paragraph(h, bold) for h in ("Recommendation", "Lead", "Progress", "Next steps")]],
+            colWidths=[w * width for w in (0.3, 0.07, 0.33, 0.3)],
+            style=style,
+        )
+    ]
+    for card in programme.cards:
+        first = [Paragraph(escape(f"{card.ref}. {card.title}"), bold)]
+        first += [Paragraph(escape(d.text), bullet, bulletText="•") for d in card.deliverables]
+        progress = [
+            Paragraph(escape(p.text), bullet, bulletText="•") for p in card.progress_for(label)
+        ]
+        steps = [
+            Paragraph(escape(f"{m.description} – {m.target} ({m.status})"), bullet, bulletText="•")
+            for m in card.milestones
+        ]
+        story.append(
+            Table(
+                [[first, Paragraph(escape("/".join(card.leads)), cell), progress, steps]],
+                colWidths=[w * width for w in (0.3, 0.07, 0.33, 0.3)],
+                style=style,
+                splitInRow=1,
+            )
+        )
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=14 * mm, rightMargin=14 * mm)
+    start = time.perf_counter()
+    doc.build(story)
+    seconds = time.perf_counter() - start
+    return seconds, len(PdfReader(io.BytesIO(buffer.getvalue())).pages)
+
+
+# ----------------------------------------------------------------------------- window
+
+
+def window_figures(path: Path, n_cards: int) -> dict[str, Figure]:
+    """Open, sort, search and the longest list operation, on the window over ``path``."""
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from fowdesk.ui.app import DeskApplication, make_application
+    from fowdesk.ui.settings import Settings
+
+    make_application()
+    settings = Settings(QSettings(str(path.parent / "bench.ini"), QSettings.Format.IniFormat))
+    desk = DeskApplication(settings)
+
+    def open_window() -> Any:
+        repo = Repository.open(path, user="bench", source="ui")
+        window = desk.open_window(repo)
+        window.resize(1366, 768)
+        window.show()
+        QApplication.processEvents()
+        return repo, window
+
+    gc.collect()
+    opened, (repo, window) = timed(open_window)
+    assert window.card_model.rowCount() == n_cards
+    figures = {"open": Figure(opened)}
+
+    def step(action: Callable[[], object]) -> float:
+        seconds, _ = timed(lambda: (action(), QApplication.processEvents()))
+        return seconds
+
+    sorts = []
+    for column in range(5):
+        for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
+            sorts.append(step(lambda c=column, o=order: window.card_view.sortByColumn(c, o)))
+    window.card_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    figures["sort"] = Figure(max(sorts), note=f"slowest of {len(sorts)}")
+
+    keys = []
+    for text in ["skills", "pilot fund", "bootcamp network", "zzz-nothing", "levy"]:
+        window.search_edit.clear()
+        typed = ""
+        for char in text:
+            typed += char
+            keys.append(step(lambda t=typed: window.search_edit.setText(t)))
+    figures["search"] = Figure(max(keys), note=f"median {statistics.median(keys) * 1000:.0f} ms")
+
+    operations: dict[str, float] = {
+        "a sort": max(sorts),
+        "a search keystroke": max(keys),
+        "clear search": step(window.search_edit.clear),
+    }
+    operations["lead filter"] = step(lambda: window.lead_filter.setCurrentIndex(1))
+    operations["RAG filter"] = step(lambda: window.rag_filter.setCurrentIndex(1))
+    operations["filters off"] = step(
+        lambda: (window.lead_filter.setCurrentIndex(0), window.rag_filter.setCurrentIndex(0))
+    )
+    window.card_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    operations["show a card"] = step(lambda: window.show_ref(str(n_cards // 2)))
+    editor = window.editor
+
+    def save_title() -> None:
+        editor.title_edit.setText("Aardvark first")
+        editor.title_edit.textEdited.emit("Aardvark first")
+        editor.flush()
+
+    operations["save a title (sorted by title)"] = step(save_title)
+    window.card_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    worst = max(operations, key=lambda name: operations[name])
+    figures["list"] = Figure(operations[worst], note=worst)
+    figures["reload"] = Figure(step(window.reload))
+    window.close()
+    repo.close()
+    return figures
+
+
+# ----------------------------------------------------------------------------- one size
+
+
+def measure(
+    size: int, n_milestones: int, runs: int, jobs: set[str], root: Path
+) -> dict[str, Figure]:
+    figures: dict[str, Figure] = {}
+    programme = synthetic_programme(size, n_milestones)
+    raw = raw_sqlite_insert(root / "raw.db", programme) if jobs & {"storage", "commands"} else None
+
+    full = root / "full.db"
+    seconds, _ = timed(lambda: build_synthetic(full, size, n_milestones))
+    if "storage" in jobs:
+        figures["build"] = Figure(seconds, raw)
+
+    if "commands" in jobs:
+        repo = Repository.open(full, user="exporter")
+        exported = export_return(repo, root / "SYN return.xlsx", code="SYN")
+        repo.close()
+        narrative = _narrative_edits(exported, root / "narrative.xlsx", min(400, size))
+        empty = build_synthetic(root / "empty.db", 0, 0)
+        repo = Repository.open(empty, user="exporter")
+        blank = export_return(repo, root / "SYN empty return.xlsx", code="SYN")
+        repo.close()
+        new_rows = _all_new_rows(blank, root / "new rows.xlsx", size, n_milestones)
+
+        def imported(expect: str) -> Callable[[Any], None]:
+            def check(done: Any) -> None:
+                if expect not in done.stdout:
+                    raise SystemExit(f"import said: {done.stdout}{done.stderr}")
+
+            return check
+
+        seconds, cpu, _ = _median_command(
+            empty, runs, lambda _db: ["import", str(new_rows)], imported("mport")
+        )
+        figures["import new"] = Figure(seconds, raw, cpu=cpu)
+        seconds, cpu, _ = _median_command(
+            full, runs, lambda _db: ["import", str(narrative)], imported("mport")
+        )
+        figures["import edits"] = Figure(seconds, raw, cpu=cpu)
+        seconds, cpu, peak = _median_command(
+            full,
+            runs,
+            lambda db: ["export", "xlsx", "-o", str(db.with_suffix(".xlsx"))],
+            lambda _done: None,
+        )
+        figures["xlsx"] = Figure(seconds, None, f"peak {peak:.0f} MiB", cpu=cpu)
+
+    if "pdf" in jobs:
+        from pypdf import PdfReader
+
+        target = root / "report.pdf"
+        seconds, cpu, peak = _median_command(
+            full,
+            runs,
+            lambda _db: ["export", "pdf", "--no-changes", "-o", str(target)],
+            lambda _done: None,
+        )
+        pages = len(PdfReader(target).pages)
+        repo = Repository.open(full, user="bench")
+        loaded = repo.load_programme("SYN")
+        repo.close()
+        gc.collect()
+        probe, probe_pages = reportlab_probe(loaded)
+        figures["pdf"] = Figure(
+            seconds / pages,
+            probe / probe_pages,
+            f"{seconds:.1f} s, {pages} pages, peak {peak:.0f} MiB; probe {probe:.1f} s, "
+            f"{probe_pages} pages",
+            cpu=cpu / pages,
+        )
+
+    if "window" in jobs:
+        window = window_figures(full, size)
+        figures.update({f"window {name}": figure for name, figure in window.items()})
+    return figures
+
+
+JOBS = [
+    Job("build through the repository (insert_programme)", "s"),
+    Job("fowdesk import, all-new rows", "s", _limit({1000: 2, 5000: 10})),
+    Job("fowdesk import, 400 narrative edits", "s", _limit({5000: 5})),
+    Job("fowdesk export xlsx (issue 16's)", "s", _limit({5000: 6})),
+    Job("fowdesk export pdf, per page", "ms/page", _ratio_limit(1.5, 400)),
+    Job("window open (load, list, shown)", "s", _limit({1000: 1, 5000: 1})),
+    Job("window sort, slowest column/order", "ms", _limit({1000: 0.05, 5000: 0.05})),
+    Job("window search keystroke, slowest", "ms", _limit({1000: 0.05, 5000: 0.05})),
+    Job("window longest list operation", "ms", _limit({1000: 0.1, 5000: 0.1})),
+    Job("window reload (after an import)", "s", _limit({1000: 1, 5000: 1})),
+]
+KEYS = [
+    "build",
+    "import new",
+    "import edits",
+    "xlsx",
+    "pdf",
+    "window open",
+    "window sort",
+    "window search",
+    "window list",
+    "window reload",
+]
+
+
+def _shown(seconds: float, unit: str) -> str:
+    return f"{seconds:.2f} s" if unit == "s" else f"{seconds * 1000:.0f} ms"
+
+
+def print_table(jobs: list[Job], sizes: list[int], n_milestones: int) -> None:
+    header = ["job"]
+    for size in sizes:
+        header += [f"{size:,} × {n_milestones}", "× anchor"]
+    header += ["growth", "target"]
+    lines = [header]
+    notes: list[str] = []
+    for job in jobs:
+        if not job.figures:
+            continue
+        line = [job.name]
+        verdicts = []
+        for size in sizes:
+            figure = job.figures.get(size)
+            if figure is None:
+                line += ["", ""]
+                continue
+            shown = _shown(figure.seconds, job.unit)
+            if figure.cpu is not None:
+                shown += f" (cpu {_shown(figure.cpu, job.unit).split()[0]})"
+            line.append(shown)
+            line.append(f"{figure.seconds / figure.anchor:.1f}×" if figure.anchor else "")
+            if figure.note:
+                notes.append(f"{job.name} at {size:,}: {figure.note}")
+            verdict = job.target(size, figure) if job.target else None
+            if verdict:
+                verdicts.append(f"{size:,}: {verdict}")
+        first, last = job.figures.get(sizes[0]), job.figures.get(sizes[-1])
+        growth = ""
+        if len(sizes) > 1 and first and last:
+            # Per page is already per unit of data: its growth is the whole command's.
+            scale = 1.0
+            if job.unit == "ms/page":
+                scale = _pages(last.note) / max(_pages(first.note), 1)
+            ratio = last.seconds * scale / first.seconds
+            growth = f"{ratio:.1f}× {'met' if ratio <= 6 else 'MISSED'}"
+        line += [growth, "; ".join(verdicts)]
+        lines.append(line)
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
+    for number, row in enumerate(lines):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
+    anchors = "anchors: raw SQLite insert (import, build); reportlab probe per page (pdf)"
+    print(f"\n{anchors}")
+    for note in notes:
+        print(f"- {note}")
+
+
+def _pages(note: str) -> int:
+    for part in note.split(","):
+        if part.strip().endswith("pages"):
+            return int(part.split()[-2])
+    return 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,5000")
+    parser.add_argument("--milestones", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", default="storage,commands,pdf,window")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    wanted = set(args.jobs.split(","))
+    jobs = [Job(job.name, job.unit, job.target) for job in JOBS]
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            figures = measure(size, args.milestones, args.runs, wanted, Path(folder))
+        for job, key in zip(jobs, KEYS, strict=True):
+            if key in figures:
+                job.figures[size] = figures[key]
+        print(f"measured {size:,} × {args.milestones}", file=sys.stderr, flush=True)
+    import fowdesk
+
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"fowdesk from {Path(fowdesk.__file__).parent}, runs: {args.runs}, load {load}")
+    print_table(jobs, sizes, args.milestones)
+
+
+if __name__ == "__main__":
+    main()
