@@ -339,6 +339,9 @@ def window_figures(path: Path, n_cards: int) -> dict[str, Figure]:
     operations["filters off"] = step(
         lambda: (window.lead_filter.setCurrentIndex(0), window.rag_filter.setCurrentIndex(0))
     )
+    as_at_today = getattr(window, "as_at_today_action", None)  # the View menu's toggle
+    if as_at_today is not None:
+        operations["RAG as at today"] = step(as_at_today.trigger)
     window.card_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
     operations["show a card"] = step(lambda: window.show_ref(str(n_cards // 2)))
     editor = window.editor

@@ -440,8 +440,9 @@ class MainWindow(QMainWindow):
         if self.programme is None:
             return
         as_at, year_from = self._rag_dates()
-        for card in self.programme.cards:
-            self.card_model.replace_row(CardRow.from_card(card, as_at, year_from))
+        self.card_model.replace_rows(
+            CardRow.from_card(card, as_at, year_from) for card in self.programme.cards
+        )
         self.proxy.invalidate()
         self._update_count()
         self.editor.set_as_at(as_at, today=on)

@@ -9,7 +9,7 @@ repository's answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -151,6 +151,19 @@ class CardListModel(HeadedTableModel):
         self._rows[number] = row
         self.dataChanged.emit(self.index(number, 0), self.index(number, len(self.HEADERS) - 1))
         self._reorder()
+
+    def replace_rows(self, rows: Iterable[CardRow]) -> None:
+        """Many cards changed at once (RAG as at another day): one repaint, one re-sort."""
+        changed = False
+        for row in rows:
+            number = self._row_numbers.get(row.uuid)
+            if number is not None:
+                self._rows[number] = row
+                changed = True
+        if changed:
+            last = self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+            self._reorder()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows by a column; selection and current row follow their cards."""

@@ -43,6 +43,7 @@ def test_the_list_opens_in_ref_order_and_a_click_on_ref_reverses_it(window, qtbo
 
 
 def test_rag_sorts_by_severity_and_ties_keep_the_programmes_order(window, qtbot) -> None:
+    window.as_at_today_action.trigger()  # as at today some are Red (all Green at February's)
     severity = {row.ref: row.rag.rag.severity for row in window.card_model.rows}
     order = programme_order(window)
     click_heading(window, qtbot, CardListModel.RAG)
@@ -93,3 +94,14 @@ def test_sorting_keeps_the_search_and_filters(window, qtbot) -> None:
     assert window.visible_refs() == sorted(found, key=int, reverse=True)
     window.search_edit.clear()
     assert window.visible_refs() == ALL_FOW[::-1]
+
+
+def test_rag_order_follows_when_the_rag_is_judged_as_at_today(window, qtbot) -> None:
+    click_heading(window, qtbot, CardListModel.RAG)
+    click_heading(window, qtbot, CardListModel.RAG)  # worst first
+    window.as_at_today_action.trigger()  # as at today some cards turn Red
+    severity = {row.ref: row.rag.rag.severity for row in window.card_model.rows}
+    assert max(severity.values()) > min(severity.values())
+    refs = window.visible_refs()
+    assert [severity[ref] for ref in refs] == sorted(severity.values(), reverse=True)
+    assert shown(window, CardListModel.RAG)[0].startswith("R")
