@@ -8,6 +8,7 @@ saying what the file is and what to do; nothing else is read from them.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,9 @@ def check_container(path: Path) -> XlsxPackage:
     try:
         with zipfile.ZipFile(path) as archive:
             return XlsxPackage(path, _unpack(path, archive))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error):
+        # A member's compressed bytes damaged in transit fail to inflate (zlib.error),
+        # before its CRC could be checked: the same damaged download.
         raise InvalidInput(
             f"{path}: damaged or incomplete Excel workbook (truncated?); ask for it again"
         ) from None
