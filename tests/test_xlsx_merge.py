@@ -768,3 +768,29 @@ def test_a_database_of_the_previous_schema_is_backed_up_migrated_and_imports(
         assert repo.returns("FOW") == []
     finally:
         repo.close()
+
+
+def test_a_title_longer_than_the_windows_limit_is_a_cell_to_fix_naming_the_limit(
+    db: Path, tmp_path: Path, capsys
+) -> None:
+    from fowdesk.domain.limits import TITLE_MAX_CHARS
+
+    path = export(db, tmp_path / "r.xlsx")
+    card = load(db).card("5")
+    long_title = "Simplify the adult learning landscape " * 8  # 304 characters
+
+    def officer(wb: openpyxl.Workbook) -> None:
+        recs = wb["Recommendations"]
+        set_cell(recs, row_of(recs, "ID", card.uuid), "Title", long_title)
+        new = recs.max_row + 1
+        set_cell(recs, new, "Title", long_title + "again")
+
+    edit(path, officer)
+    code, _, err = run(db, "import", str(path), capsys=capsys)
+    assert code == 1
+    length = len(long_title.strip())
+    assert (
+        f"2 cells need fixing: Recommendations row 6, Title: {length} characters, more than a "
+        f"title's {TITLE_MAX_CHARS}; shorten it"
+    ) in err
+    assert f"Recommendations row 21, Title: {len(long_title + 'again')} characters" in err

@@ -152,6 +152,8 @@ class NotTaken:
     column: str
     value: str
     why: str
+    #: The row, as the preview names it ('Milestone on 5, "Benchmark…"').
+    what: str = ""
 
     def __str__(self) -> str:
         shown = f"{short(self.value, 80)!r}" if self.value else "(blank)"

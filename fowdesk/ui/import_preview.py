@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from fowdesk.domain.change_set import ChangeSet, Conflict, ImportResult, Resolut
 from fowdesk.exports.xlsx_import import preview
 from fowdesk.ui.import_reasons import missing_reasons
 from fowdesk.ui.table_models import Index, ReadOnlyTableModel
+from fowdesk.ui.widgets.buttons import ImmediateButton
 from fowdesk.ui.widgets.sizing import fit_to_screen
 
 CONFLICT = "Conflict"
@@ -72,6 +72,10 @@ class PreviewRow:
     needs_reason: bool = False
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _heading(title: str, count: int, note: str = "") -> PreviewRow:
     return PreviewRow(HEADING, f"{title} ({count})", "", "", "", note, heading=True)
 
@@ -92,10 +96,10 @@ def preview_rows(change_set: ChangeSet) -> list[PreviewRow]:
             rows.append(
                 PreviewRow(
                     CONFLICT,
-                    f"{conflict.what} – {conflict.place}",
+                    f"{_capital(conflict.what)} – {conflict.place}",
                     conflict.label,
-                    f"database: {conflict.change.was}{who}",
-                    f"return: {conflict.change.now}",
+                    f"{conflict.change.was}{who}",
+                    conflict.change.now,
                     conflict.resolution.value,
                     conflict=conflict,
                 )
@@ -135,15 +139,13 @@ def preview_rows(change_set: ChangeSet) -> list[PreviewRow]:
             )
         )
         for missing in change_set.missing:
-            rows.append(PreviewRow("Missing", str(missing), "", "", "", "not deleted"))
+            item = _capital(str(missing))
+            rows.append(PreviewRow("Missing", item, "", "", "", "not deleted"))
     if change_set.not_taken:
         rows.append(_heading(SECTION_NOT_TAKEN, len(change_set.not_taken)))
         for item in change_set.not_taken:
-            rows.append(
-                PreviewRow(
-                    "Not taken", f"{item.ref} – {item.place}", item.column, "", item.value, item.why
-                )
-            )
+            where = f"{item.what or item.ref} – {item.place}"
+            rows.append(PreviewRow("Not taken", where, item.column, "", item.value, item.why))
     if change_set.warnings:
         rows.append(_heading(SECTION_WARNINGS, len(change_set.warnings)))
         for warning in change_set.warnings:
@@ -266,13 +268,15 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.view, 1)
 
         choices = QHBoxLayout()
-        self.take_button = QPushButton("&Take the return's value")
-        self.keep_button = QPushButton("&Keep the database's")
+        # Access keys act at once: Alt+T then Down settles this row, not the next.
+        self.take_button = ImmediateButton("&Take the return's value")
+        self.keep_button = ImmediateButton("&Keep the database's")
         for button, resolution in (
             (self.take_button, Resolution.TAKE_RETURN),
             (self.keep_button, Resolution.KEEP_DATABASE),
         ):
             button.setToolTip("For the selected conflicts")
+            button.setAutoDefault(False)  # Enter in the dialog never settles a conflict
             button.clicked.connect(lambda _c=False, r=resolution: self.choose_selected(r))
             button.setEnabled(bool(change_set.conflicts) and not change_set.needs_fixing)
             choices.addWidget(button)
@@ -296,6 +300,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self._refresh()
         fit_to_screen(self, 1240, 640)
+        self.view.setFocus()  # Tab reaches the buttons; Enter applies nothing by surprise
 
     @property
     def nothing_to_show(self) -> str:
@@ -329,16 +334,18 @@ class ImportPreviewDialog(QDialog):
         change_set = self.change_set
         updates = sum(len(r.fields) for r in change_set.updates)
         taken = len(change_set.taken_conflicts)
-        parts = [
-            f"{updates} field change(s)",
-            f"{len(change_set.new_rows)} new row(s)",
-            f"{len(change_set.revisions)} re-dated milestone(s)",
-            f"{len(change_set.conflicts)} conflict(s)"
-            + (f", {taken} settled for the return" if taken else ""),
-            f"{len(change_set.missing)} row(s) missing from the return",
-            f"{len(change_set.not_taken)} edit(s) not taken",
+        counts = [
+            (updates, "field change(s)"),
+            (len(change_set.new_rows), "new row(s)"),
+            (len(change_set.revisions), "re-dated milestone(s)"),
+            (len(change_set.conflicts), "conflict(s)"),
+            (len(change_set.missing), "row(s) missing from the return"),
+            (len(change_set.not_taken), "edit(s) not taken"),
         ]
-        lines = [preview.heading(change_set) + ".", "  ".join(parts) + "."]
+        parts = [f"{count} {what}" for count, what in counts if count]
+        if taken:
+            parts.append(f"{taken} conflict(s) settled for the return")
+        lines = [preview.heading(change_set) + ".", "; ".join(parts or ["no edits"]) + "."]
         if change_set.basis:
             lines.append(change_set.basis[0].upper() + change_set.basis[1:] + ".")
         earlier = preview.earlier_imports_line(change_set)

@@ -59,6 +59,10 @@ def _edited_return(repo: Any, folder: Path) -> Path:
     edit(RECOMMENDATIONS, "3", 0, {"Status": "On hold"})
     edit(MILESTONES, "2", 2, {"Target": "July 2020", "Reason for change": "Board met late"})
     edit(MILESTONES, "4", 0, {"Status": "Complete"})
+    edit(MILESTONES, "5", 1, {"Due by": "31/12/2020"})  # a worked-out cell typed over
+    milestones = workbook[MILESTONES]
+    refs = [milestones.cell(r, 1).value for r in range(1, milestones.max_row + 1)]
+    milestones.delete_rows(refs.index("6") + 2)  # one of rec 6's rows deleted
     workbook.save(path)
     # Meanwhile a colleague marks the same rec 4 milestone delayed in the database.
     milestone = repo.card(repo.card_uuid_for_ref("FOW", "4")).milestones[0]

@@ -67,8 +67,8 @@ def test_the_preview_shows_each_section_and_a_choice_for_the_conflict(
         "Not taken (1)",
     ]
     conflict_row = next(n for n, r in enumerate(rows) if r.kind == CONFLICT)
-    assert rows[conflict_row].was.startswith("database: Delayed (changed by colleague")
-    assert rows[conflict_row].now == "return: Complete"
+    assert rows[conflict_row].was.startswith("Delayed (changed by colleague")
+    assert rows[conflict_row].now == "Complete"
     assert dialog.apply_button.isEnabled()
     assert "1 conflict(s)" in dialog.summary_label.text()
 
@@ -84,7 +84,7 @@ def test_the_preview_shows_each_section_and_a_choice_for_the_conflict(
     qtbot.waitUntil(lambda: conflict.resolution is Resolution.TAKE_RETURN)
     assert dialog.choice_boxes[conflict_row].currentText() == "Take the return's value"
     assert model.index(conflict_row, 5).data() == "Take the return's value"
-    assert "1 settled for the return" in dialog.summary_label.text()
+    assert "1 conflict(s) settled for the return" in dialog.summary_label.text()
     qtbot.keyClick(dialog, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: conflict.resolution is Resolution.KEEP_DATABASE)
     # The choice box on the row does the same.

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -295,6 +296,26 @@ def test_no_tab_button_or_label_of_the_window_takes_a_menu_letter_or_another_one
     assert not [k for k, _ in visible_access_keys(window) if k in MENU_KEYS]
 
 
+def _contested(repo: Repository, returned: Path, card: Any, folder: Path) -> Any:
+    """A preview with a conflict to settle and a cell to fix (all its controls showing)."""
+    milestone = card.milestones[0]
+    wb = openpyxl.load_workbook(returned)
+    ws = wb["Milestones"]
+    headers = [c.value for c in ws[1]]
+    row = next(
+        r
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(r, headers.index("ID") + 1).value == milestone.uuid
+    )
+    ws.cell(row, headers.index("Status") + 1).value = "Complete"
+    ws.cell(row + 1, headers.index("Completed on") + 1).value = "soon"
+    wb.save(folder / "contested.xlsx")
+    repo.update_milestone(milestone.uuid, milestone.version, status="Delayed")
+    change_set = read_return(repo, folder / "contested.xlsx")
+    assert change_set.conflicts and change_set.problems
+    return change_set
+
+
 def _every_dialog(window: MainWindow, repo: Repository, folder: Path) -> Iterator[QDialog]:
     programme = repo.load_programme("FOW")
     card = programme.card("2")
@@ -320,6 +341,7 @@ def _every_dialog(window: MainWindow, repo: Repository, folder: Path) -> Iterato
     yield ImportPreviewDialog(read_return(repo, returned), window)
     silent = MissingReason("2", "Agree terms", "April 2020", "June 2020", source=None)  # type: ignore[arg-type]
     yield MissingReasonsDialog([silent], window)
+    yield ImportPreviewDialog(_contested(repo, returned, card, folder), window)
     yield ProgrammeSettingsDialog(repo, "FOW", window)
     yield NewProgrammeDialog(repo, window)
     yield from _return_round_dialogs(window, folder)

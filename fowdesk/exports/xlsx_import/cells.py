@@ -558,7 +558,21 @@ def _summary_facts(parts: _Parts) -> dict[str, CellValue]:
 
 
 def read_workbook(package: XlsxPackage, *, return_id_property: str) -> ReturnWorkbook:
-    """Read what an import needs from a checked package (see the module's description)."""
+    """Read what an import needs from a checked package (see the module's description).
+
+    A part that is not what its name says (a row number that is no number, a
+    shared string that is not there) is one line naming the file, not a crash.
+    """
+    try:
+        return _read_workbook(package, return_id_property)
+    except (ValueError, IndexError, KeyError, TypeError, etree.LxmlError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InvalidInput(
+            f"{package.path}: cannot be read as an Excel workbook ({reason}); is it damaged?"
+        ) from None
+
+
+def _read_workbook(package: XlsxPackage, return_id_property: str) -> ReturnWorkbook:
     parts = _Parts(package)
     try:
         found = {name: _find_sheet(parts, name) for name in REQUIRED_SHEETS}

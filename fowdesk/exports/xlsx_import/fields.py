@@ -17,6 +17,7 @@ from typing import TypeVar
 from fowdesk.domain.change_set import FieldValue
 from fowdesk.domain.dates import parse_uk_date
 from fowdesk.domain.leads import format_leads, parse_leads
+from fowdesk.domain.limits import TITLE_MAX_CHARS
 from fowdesk.domain.model import CardStatus, MilestoneStatus, Rag
 from fowdesk.domain.narrative import paragraphs_from_text, paragraphs_to_text
 from fowdesk.exports.xlsx_import.cells import CellValue
@@ -56,6 +57,17 @@ def cell_text(value: CellValue) -> str:
 def text(value: CellValue) -> Parsed:
     shown = cell_text(value)
     return Parsed(shown, shown, shown)
+
+
+def title(value: CellValue) -> Parsed:
+    """A recommendation's title: text, no longer than the window lets one be."""
+    parsed = text(value)
+    if len(parsed.compared) > TITLE_MAX_CHARS:
+        raise FieldError(
+            f"{len(parsed.compared)} characters, more than a title's {TITLE_MAX_CHARS}; "
+            "shorten it (the detail belongs in the deliverables or the narrative)"
+        )
+    return parsed
 
 
 def _iso_or_uk_date(raw: str) -> date | None:

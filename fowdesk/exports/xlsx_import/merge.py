@@ -208,7 +208,8 @@ class ReturnMerge:
         self.change_set.problems.append(CellProblem(place, column, message))
 
     def _not_taken(self, row: _Row, column: str, value: str, why: str) -> None:
-        self.change_set.not_taken.append(NotTaken(row.place, row.ref, column, value, why))
+        what = RowChange(row.kind, row.place, row.ref, row.subject, row.uuid, []).what
+        self.change_set.not_taken.append(NotTaken(row.place, row.ref, column, value, why, what))
 
     def _row_id(self, sheet: DataSheet, row: SheetRow, seen: dict[str, int]) -> str:
         cell = row.cell("id")
@@ -245,7 +246,9 @@ class ReturnMerge:
             for cells in sheet.rows:
                 uuid = fields.cell_text(cells.cell("id").value)
                 version = cells.cell("version").value
-                versions[uuid] = int(version) if isinstance(version, float) else None
+                versions[uuid] = (
+                    int(version) if isinstance(version, float) and version.is_integer() else None
+                )
         moved: list[str] = []
         for card in self.programme.cards:
             self.fallback[card.uuid] = self._export_values(card, None)
@@ -438,7 +441,7 @@ class ReturnMerge:
         problems_before = len(self.change_set.problems)
         self.return_refs[card.uuid] = fields.cell_text(cells.cell("ref").value) or card.ref
         self._field(row, "ref", fields.text, lambda: fields.text(card.ref), "ref")
-        self._field(row, "title", fields.text, lambda: fields.text(card.title), "title")
+        self._field(row, "title", fields.title, lambda: fields.text(card.title), "title")
         self._field(
             row,
             "theme",
@@ -578,7 +581,7 @@ class ReturnMerge:
         values: dict[str, Parsed] = {}
         readers: dict[str, Reader] = {
             "ref": fields.text,
-            "title": fields.text,
+            "title": fields.title,
             "theme": lambda v: fields.theme(v, self.programme.themes),
             "lead": lambda v: fields.leads(v, self.key_codes),
             "rag_override": fields.rag_override,
