@@ -191,3 +191,26 @@ def test_an_installed_fowdesk_exports_a_pdf_with_dejavu_embedded_and_an_excel_re
         assert checked.stdout.startswith("ok")
     pdf_fonts = _run([sys.executable, SMOKE_CHECK, "pdf", elsewhere / "out.pdf"], cwd=elsewhere)
     assert "DejaVuSans" in pdf_fonts.stdout
+
+
+def test_an_installed_fowdesk_imports_the_return_it_exported(
+    installed: InstalledFowdesk, elsewhere: Path
+):
+    """The import is a package of its own (fowdesk.exports.xlsx_import): the wheel carries it."""
+    names = set(zipfile.ZipFile(installed.wheel).namelist())
+    assert "fowdesk/exports/xlsx_import/merge.py" in names
+    env = _clean_env(elsewhere)
+    _run([installed.fowdesk, "init", "council.db"], cwd=elsewhere, env=env)
+    _run(
+        [installed.fowdesk, "--db", "council.db", "export", "xlsx", "-o", "return.xlsx"],
+        cwd=elsewhere,
+        env=env,
+        timeout=180,
+    )
+    done = _run(
+        [installed.fowdesk, "--db", "council.db", "import", "return.xlsx"],
+        cwd=elsewhere,
+        env=env,
+        timeout=180,
+    )
+    assert "No changes: the return matches the database." in done.stdout
