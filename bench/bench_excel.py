@@ -2,7 +2,11 @@
 
 Usage: python bench/bench_excel.py [N_CARDS] [N_MILESTONES]   (default 1,000 × 10)
 
-Targets (DESIGN.md): Excel export ≤ 5 s, Excel import ≤ 5 s. The import rows
+Targets: Excel export (recording the return's base included) ≤ 3 s at 1,000 × 10
+(issue 16) and ≤ 6 s at 5,000 × 10 (issue 17); import ≤ 5 s (DESIGN.md). The
+export is timed three times and the quickest kept, with its processor time
+beside it: on a shared machine the wall clock waits for other people's work,
+the processor time does not. The import rows
 time a return with no changes (read and compare every row) and one where an
 officer changed 100 statuses and re-dated 100 milestones (read, compare,
 back up, apply in one transaction).
@@ -15,7 +19,9 @@ import io
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -24,8 +30,23 @@ import openpyxl
 from bench.synthetic import build_synthetic
 from bench.table import Row, print_table, size_from_argv, timed
 from fowdesk.exports.xlsx_import import read_return
-from fowdesk.exports.xlsx_return import build_workbook, export_return
+from fowdesk.exports.xlsx_return import build_workbook, export_return, save_workbook
 from fowdesk.storage.repository import Repository
+
+T = TypeVar("T")
+
+
+def quickest(fn: Callable[[], T], runs: int = 3) -> tuple[float, float, T]:
+    """The quickest of ``runs`` calls: wall seconds, processor seconds, and what it returned."""
+    best: tuple[float, float, T] | None = None
+    for _ in range(runs):
+        cpu = time.process_time()
+        seconds, result = timed(fn)
+        cpu = time.process_time() - cpu
+        if best is None or seconds < best[0]:
+            best = (seconds, cpu, result)
+    assert best is not None
+    return best
 
 
 def _edit(path: Path, n: int) -> None:
@@ -55,14 +76,23 @@ def main() -> None:
         size = f"{n_cards} × {n_milestones}"
 
         programme = repo.load_programme("SYN")
-        in_memory = io.BytesIO()
-        seconds, _ = timed(lambda: build_workbook(programme, [], author="bench").save(in_memory))
-        rows.append((f"{size} build workbook and save it in memory", seconds, "", ""))
+        seconds, cpu, _ = quickest(
+            lambda: save_workbook(build_workbook(programme, [], author="bench"), io.BytesIO())
+        )
+        in_memory = f"{size} build workbook and save it in memory"
+        rows.append((in_memory, seconds, f"cpu {cpu:.2f} s", ""))
 
         target = root / "SYN return.xlsx"
-        seconds, _ = timed(lambda: export_return(repo, target, code="SYN"))
+        seconds, cpu, _ = quickest(lambda: export_return(repo, target, code="SYN"))
         kb = target.stat().st_size // 1024
-        rows.append((f"{size} Excel export (load, build, save, log)", seconds, f"{kb} KB", "≤ 5 s"))
+        rows.append(
+            (
+                f"{size} Excel export (load, build, save, record base)",
+                seconds,
+                f"cpu {cpu:.2f} s, {kb} KB",
+                "≤ 3 s at 1,000, ≤ 6 s at 5,000",
+            )
+        )
         # What the export leaves for the cyclic collector: in the window a collection holds
         # the interpreter lock, so this is how long the window could freeze afterwards.
         seconds, freed = timed(gc.collect)

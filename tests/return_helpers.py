@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,21 @@ from fowdesk.exports.xlsx_return import export_return
 from fowdesk.storage.repository import Repository
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def formulas(path: Path) -> list[str]:
+    """Every formula in the workbook's sheets, as written in their XML."""
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                found += [f.decode() for f in re.findall(rb"<f>(.*?)</f>", archive.read(name))]
+    return found
+
+
+def only_summary_counts(path: Path) -> bool:
+    """Whether the only formulas are the Summary's counts (no officer's text became one)."""
+    return all(f.startswith(("COUNTIFS(", "(COUNTA(")) for f in formulas(path))
 
 
 def checksum(path: Path) -> str:

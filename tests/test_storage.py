@@ -154,6 +154,7 @@ def downgrade_to_schema_1(path: Path) -> None:
     conn.execute("DROP TABLE returns")  # schema 4 (with schema 5's columns)
     conn.execute("ALTER TABLE lead_roles DROP COLUMN email")  # schema 5
     conn.execute("DROP TABLE return_imports")
+    conn.execute("ALTER TABLE programmes DROP COLUMN returns_to")  # schema 7
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()

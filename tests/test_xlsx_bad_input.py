@@ -34,7 +34,7 @@ LAUGHS = b"""<!DOCTYPE worksheet [
 
 def billion_laughs(good: Path, target: Path) -> Path:
     """The return with its Summary sheet declaring nested entities (a billion "lol"s)."""
-    member = "xl/worksheets/sheet1.xml"
+    member = "xl/worksheets/sheet2.xml"  # the Summary (Instructions come first)
     with zipfile.ZipFile(good) as archive:
         xml = archive.read(member)
     declaration_end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-import zipfile
 from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from return_helpers import only_summary_counts
 
 from fowdesk.cli import main
 from fowdesk.domain.model import CardStatus, MilestoneStatus, Rag
@@ -259,10 +259,7 @@ def test_an_officers_edits_are_previewed_exactly_then_applied(
     recs = wb["Recommendations"]
     cell = recs.cell(row=row_of(recs, "Ref", "5"), column=column(recs, "Title"))
     assert cell.value == HOSTILE_TITLE and cell.data_type == "s"
-    with zipfile.ZipFile(again) as archive:
-        assert not any(
-            b"<f>" in archive.read(n) for n in archive.namelist() if "worksheets/sheet" in n
-        )
+    assert only_summary_counts(again)  # the Summary's own counts are the only formulas
     progress_cell = recs.cell(row=row_of(recs, "Ref", "6"), column=column(recs, "Progress to date"))
     assert progress_cell.value == f"• R&D <pilot> with AT&T\n• {POLISH}\n• {EMOJI}"
     ms = wb["Milestones"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -16,6 +18,7 @@ from PIL import Image
 
 from fowdesk.cli import main
 from fowdesk.domain.model import MilestoneStatus
+from fowdesk.exports.xlsx_columns import SHEET_NAMES
 from fowdesk.exports.xlsx_return import export_return
 from fowdesk.storage.repository import Repository
 
@@ -70,7 +73,7 @@ def test_a_return_resaved_by_libreoffice_imports_with_no_spurious_changes(
         repo.close()
     resaved = resave_with_libreoffice(exported, tmp_path / "resaved", tmp_path / "profile")
     wb = openpyxl.load_workbook(resaved)
-    assert wb.sheetnames == ["Summary", "Recommendations", "Milestones", "Changes", "Key"]
+    assert wb.sheetnames == list(SHEET_NAMES)
     before = checksum(seeded_path)
     assert main(["--db", str(seeded_path), "import", str(resaved)]) == 0
     out = capsys.readouterr().out
@@ -168,6 +171,27 @@ def darkest_pixel_in_bottom_strip(pdf: Path, page: int, folder: Path) -> int:
     return min(image.crop((0, int(height * 0.93), width, height)).getextrema())
 
 
+def page_texts(pdf: Path, mode: str = "-layout") -> list[str]:
+    """Each page's text as ``pdftotext -layout`` lays it out (``-raw``: in the order drawn,
+    so a cell's wrapped lines follow each other)."""
+    text = subprocess.run(
+        ["pdftotext", mode, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def page_sheets(texts: list[str]) -> list[str]:
+    """The sheet each page prints, from its page header ("Milestones", "Summary – lead SSM")."""
+    return [text.strip().splitlines()[0].strip().split(" – ")[0] for text in texts]
+
+
+def footer_pattern(period: str, as_at: str) -> str:
+    return (
+        rf"Future of Work in Southampton programme – {period} \(as at {as_at}\) – "
+        r"return [0-9a-f]{8} – page (\d+) of (\d+)"
+    )
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 def test_the_return_prints_on_a4_landscape_with_nothing_cut_or_overprinted(
     repo, tmp_path: Path
@@ -177,26 +201,34 @@ def test_the_return_prints_on_a4_landscape_with_nothing_cut_or_overprinted(
     exported = export_return(repo, tmp_path / "FOW return.xlsx", code="FOW")
     pdf = convert_with_libreoffice(exported, tmp_path / "pdf", tmp_path / "profile", "pdf")
     reader = pypdf.PdfReader(pdf)
-    texts = [page.extract_text() for page in reader.pages]
+    texts = page_texts(pdf)
+    assert len(texts) == len(reader.pages)
 
     for page in reader.pages:  # A4 landscape, every page
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert (round(width), round(height)) == (842, 595)
-    footers = [re.search(r"(\w+) – page (\d+) of (\d+)", text) for text in texts]
+    # Every page says what it is: programme, period, as-at date, return; page X of Y.
+    footers = [re.search(footer_pattern("September 2020", "30/09/2020"), t) for t in texts]
     assert all(footers), texts
-    sheets = [f.group(1) for f in footers]
-    assert sheets[0] == "Summary" and sheets[-1] == "Key"
-    assert {"Recommendations", "Milestones", "Changes"} <= set(sheets)
+    assert [int(f.group(1)) for f in footers] == list(range(1, len(texts) + 1))
+    assert {int(f.group(2)) for f in footers} == {len(texts)}
+    sheets = page_sheets(texts)
+    assert sheets[0] == "Instructions" and sheets[-1] == "Key"
+    assert {"Summary", "Recommendations", "Milestones", "Changes"} <= set(sheets)
     # The header row is repeated on every page of a data sheet.
     for text, sheet in zip(texts, sheets, strict=True):
         if sheet == "Recommendations":
             assert "Progress to date" in text
         if sheet == "Milestones":
-            assert "Reason for change" in text
+            assert "Milestone" in text and "Target" in text and "Due by" in text
     # The hidden ID and Version columns are not printed; LibreOffice still leaves clipped,
     # invisible fragments of the IDs at the page edge in the PDF's text, so this is not
     # checked through the text (a rendered page shows nothing there).
-    assert "March/April 2020" in texts[0] and "30/04/2020" in texts[0]  # dd/mm/yyyy dates
+    summary = texts[sheets.index("Summary")]
+    assert "March/April 2020" in summary and "30/04/2020" in summary  # dd/mm/yyyy dates
+    # The counts are formulas, worked out by LibreOffice as it opens the file.
+    assert re.search(r"Recommendations by RAG +19 recommendations", summary)
+    assert re.search(r"In progress +19\b", summary)
 
     fonts = {
         str(font["/BaseFont"])
@@ -209,3 +241,123 @@ def test_the_return_prints_on_a4_landscape_with_nothing_cut_or_overprinted(
     # The page footer is visible (with openpyxl's default margins it printed white-on-nothing).
     if shutil.which("pdftoppm"):
         assert darkest_pixel_in_bottom_strip(pdf, 2, tmp_path) < 128
+
+
+# --- An officer at work in LibreOffice Calc -------------------------------------------------
+
+OFFICER = Path(__file__).with_name("uno_officer.py")
+SEVEN_LINES = [f"• Line {n} of what the officer typed for March" for n in range(1, 8)]
+
+
+def uno_python() -> str:
+    """A Python that can drive LibreOffice (Debian's python3-uno is the system Python's)."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if candidate and subprocess.run([candidate, "-c", "import uno"]).returncode == 0:
+            return candidate
+    pytest.fail("no Python with LibreOffice's uno module: install python3-uno (.ci/debian-deps)")
+
+
+def last_words(text: str, count: int = 3) -> str:
+    return " ".join(text.split()[-count:])
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_an_officer_types_sorts_and_inserts_in_calc_and_every_line_prints_and_imports(
+    seeded_path: Path, tmp_path: Path, capsys
+) -> None:
+    """Re-saved from Calc after typing seven lines, sorting by lead and adding a milestone:
+    the printed pages show every line, name the period, cut nothing; the import takes
+    exactly those edits."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice is not installed (.ci/debian-deps installs it)")
+    repo = Repository.open(seeded_path, user="pmo")
+    try:
+        repo.new_period("FOW", "March 2020", date(2020, 3, 31))
+        exported = export_return(repo, tmp_path / "FOW return.xlsx", code="FOW")
+        programme = repo.load_programme("FOW")
+    finally:
+        repo.close()
+    card4, card3 = programme.card("4"), programme.card("3")
+    plan = {
+        "profile": str(tmp_path / "profile"),
+        "open": str(exported),
+        "save_xlsx": str(tmp_path / "saved.xlsx"),
+        "print_pdf": str(tmp_path / "printed.pdf"),
+        "steps": [
+            {
+                "do": "type",
+                "sheet": "Recommendations",
+                "find": ["ID", card4.uuid],
+                "column": "Progress to date",
+                "text": "\n".join(SEVEN_LINES),
+            },
+            {"do": "sort", "sheet": "Recommendations", "by": "Lead"},
+            {"do": "sort", "sheet": "Milestones", "by": "Lead"},
+            {
+                "do": "insert",
+                "sheet": "Milestones",
+                "below": ["ID", card3.milestones[0].uuid],
+                "values": {
+                    "Ref": "3",
+                    "Milestone": "Share the draft offer with schools",
+                    "Target": "April 2020",
+                    "Status": "Not started",
+                },
+            },
+        ],
+    }
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    environment = {**os.environ, "SOFFICE": SOFFICE}
+    done = subprocess.run(
+        [uno_python(), str(OFFICER), str(plan_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    saved, printed = tmp_path / "saved.xlsx", tmp_path / "printed.pdf"
+
+    # On paper: all seven lines, the period in every footer, nothing cut or overprinted.
+    texts = page_texts(printed)
+    whole = " ".join(" ".join(page_texts(printed, "-raw")).split())
+    for line in SEVEN_LINES:
+        assert line in whole
+    pattern = footer_pattern("March 2020", "31/03/2020")
+    assert all(re.search(pattern, text) for text in texts), texts
+    for card in programme.cards:  # every cell's last words: a cut-off cell loses its end
+        assert last_words(card.title) in whole, card.ref
+        for paragraph in card.progress_for("February 2020")[-1:]:
+            assert last_words(paragraph.text) in whole, card.ref
+    assert overprinted_words(printed) == []
+    sheets = page_sheets(texts)
+    assert sheets[0] == "Instructions" and {"Recommendations", "Milestones"} <= set(sheets)
+
+    # The typed row grew to its seven lines in the saved file.
+    recs = openpyxl.load_workbook(saved)["Recommendations"]
+    headers = [c.value for c in recs[1]]
+    row = next(
+        r
+        for r in range(2, recs.max_row + 1)
+        if recs.cell(r, headers.index("ID") + 1).value == card4.uuid
+    )
+    assert recs.row_dimensions[row].height >= 7 * 12
+
+    # The import takes exactly those edits: the narrative and the new milestone.
+    assert main(["--db", str(seeded_path), "import", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert "Changes (1):" in out and 'Progress to date: (blank) → "• Line 1 of what' in out
+    assert 'New milestones (1):\n  + on 3: "Share the draft offer with schools"' in out
+    assert "Not taken" not in out and "Warnings" not in out and "Conflicts" not in out
+    repo = Repository.open(seeded_path, user="reader")
+    try:
+        after = repo.load_programme("FOW")
+    finally:
+        repo.close()
+    typed = [f"• {p.text}" for p in after.card("4").progress_for("March 2020")]
+    assert typed == SEVEN_LINES
+    assert [m.description for m in after.card("3").milestones][:2] == [
+        card3.milestones[0].description,
+        "Share the draft offer with schools",
+    ]

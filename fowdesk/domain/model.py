@@ -222,6 +222,8 @@ class Programme:
     lead_key: list[LeadRole] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
+    #: Who officers send their Excel return back to ("Jo Bloggs, PMO – pmo@…"); free text.
+    returns_to: str = ""
 
     @property
     def current_period(self) -> Period | None:

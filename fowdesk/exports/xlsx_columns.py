@@ -6,7 +6,8 @@ what the code calls it. Whether a column is read back on import is decided
 here too, so the writer's "for reading only" and the reader's "ignored" can
 never disagree: a column declared ``editable=False`` is written, kept in the
 return's base, and an officer's edit to it is listed as not taken, with its
-``note`` as the reason.
+``note`` as the reason. The writer shades every read-only column grey and puts
+its ``note`` in a comment on its header, so the sheet says what the import does.
 """
 
 from __future__ import annotations
@@ -37,16 +38,30 @@ class Column:
     #: The import refuses a return that lacks this column.
     required: bool = True
     hidden: bool = False
-    #: Why an edit to a read-only column is not imported (the preview says it).
+    #: Why an edit to a read-only column is not imported (the preview says it); the
+    #: header's comment in the workbook says the same.
     note: str = "worked out by fowdesk, for reading; not imported"
+    #: The width when no row has a value: an empty column gives its room to the others
+    #: on the printed page (None: keep ``width``).
+    empty_width: float | None = None
+    #: The width when its cells hold long text (on average more than ``LONG_TEXT``
+    #: characters: a strategy's deliverables, each with its benefit).
+    wide_width: float | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """Shaded grey with its note on the header: worked out by fowdesk, or its row ID."""
+        return not self.editable or self.hidden
 
 
+INSTRUCTIONS = "Instructions"
 SUMMARY = "Summary"
 RECOMMENDATIONS = "Recommendations"
 MILESTONES = "Milestones"
 CHANGES = "Changes"
 KEY = "Key"
-SHEET_NAMES = (SUMMARY, RECOMMENDATIONS, MILESTONES, CHANGES, KEY)
+#: The sheets in the order the workbook has them: how to fill it in comes first.
+SHEET_NAMES = (INSTRUCTIONS, SUMMARY, RECOMMENDATIONS, MILESTONES, CHANGES, KEY)
 
 #: Sheets an import cannot do without (Summary, Changes and Key are for reading).
 REQUIRED_SHEETS = (RECOMMENDATIONS, MILESTONES)
@@ -59,20 +74,48 @@ TABLE_NAMES = {
     KEY: "LeadKey",
 }
 
+_ROW_ID = Column(
+    "id",
+    "ID",
+    38,
+    hidden=True,
+    note="fowdesk's own ID for this row: leave it as it is, never copy it; a new row has none",
+)
+_ROW_VERSION = Column(
+    "version",
+    "Version",
+    9,
+    Kind.NUMBER,
+    hidden=True,
+    note="the row's version when exported, so fowdesk can tell your edits from later ones; "
+    "leave it as it is",
+)
+
 _KEPT_BY_REVISIONS = (
     "kept by fowdesk from the target's revisions and not imported; change Target "
     "(with a Reason for change)"
 )
 
 RECOMMENDATION_COLUMNS: tuple[Column, ...] = (
-    Column("ref", "Ref", 7),
-    Column("title", "Title", 34, Kind.LONG),
-    Column("theme", "Theme", 12, Kind.LONG),
-    Column("lead", "Lead", 9, Kind.LONG),
+    Column("ref", "Ref", 5),
+    Column("title", "Title", 24, Kind.LONG),
+    Column(
+        "deliverables",
+        "Deliverables",
+        28,
+        Kind.LONG,
+        editable=False,
+        required=False,
+        note="the agreed deliverables (with their benefits), for reading; not imported",
+        empty_width=12,
+        wide_width=44,
+    ),
+    Column("theme", "Theme", 10, Kind.LONG, empty_width=7),
+    Column("lead", "Lead", 8, Kind.LONG, empty_width=6),
     Column(
         "rag",
         "RAG",
-        6,
+        5,
         Kind.RAG,
         editable=False,
         required=False,
@@ -82,67 +125,100 @@ RECOMMENDATION_COLUMNS: tuple[Column, ...] = (
     Column(
         "previous_rag",
         "Previous RAG",
-        9,
+        8,
         Kind.RAG,
         editable=False,
         required=False,
         note="the RAG in the last published report; not imported",
     ),
-    Column("rag_override", "RAG override", 9, Kind.RAG),
-    Column("rag_override_reason", "Override reason", 18, Kind.LONG),
-    Column("status", "Status", 12),
-    Column("progress", "Progress to date", 62, Kind.LONG),
-    Column("next_steps", "Next steps", 22, Kind.LONG),
+    Column("rag_override", "RAG override", 8, Kind.RAG),
+    Column("rag_override_reason", "Override reason", 16, Kind.LONG, empty_width=9),
+    Column("status", "Status", 11),
+    Column(
+        "progress_last",
+        "Progress last period",
+        40,
+        Kind.LONG,
+        editable=False,
+        required=False,
+        note="the Progress to date of the period before this one, for reading and copying "
+        "from; not imported (type into Progress to date)",
+        empty_width=11,
+    ),
+    Column("progress", "Progress to date", 46, Kind.LONG),
+    Column("next_steps", "Next steps", 20, Kind.LONG, empty_width=9),
     Column(
         "updated",
         "Last updated",
-        17,
-        Kind.DATETIME,
+        11,
+        Kind.DATE,  # a date and time, shown as its date: the time takes width, not sense
         editable=False,
         required=False,
         note="set by fowdesk when the row changes; not imported",
     ),
-    Column("id", "ID", 38, hidden=True),
-    Column("version", "Version", 9, Kind.NUMBER, hidden=True),
+    _ROW_ID,
+    _ROW_VERSION,
 )
 
 MILESTONE_COLUMNS: tuple[Column, ...] = (
-    Column("ref", "Ref", 7),
-    Column("description", "Milestone", 44, Kind.LONG),
-    Column("target", "Target", 20, Kind.LONG),
+    Column("ref", "Ref", 5),
+    Column(
+        "card_title",
+        "Recommendation",
+        22,
+        Kind.LONG,
+        editable=False,
+        required=False,
+        note="the recommendation's title, for reading and filtering; not imported (change "
+        "it on the Recommendations sheet)",
+    ),
+    Column(
+        "card_lead",
+        "Lead",
+        8,
+        Kind.LONG,
+        editable=False,
+        required=False,
+        note="the recommendation's lead, for reading and filtering; not imported (change "
+        "it on the Recommendations sheet)",
+        empty_width=6,
+    ),
+    Column("description", "Milestone", 36, Kind.LONG),
+    Column("target", "Target", 16, Kind.LONG),
     Column(
         "due_by",
         "Due by",
-        13,
+        11,
         Kind.DATE,
         editable=False,
         required=False,
         note="worked out from Target and not imported; change Target",
     ),
-    Column("status", "Status", 12),
+    Column("status", "Status", 11),
     Column(
         "rag",
         "RAG",
-        6,
+        5,
         Kind.RAG,
         editable=False,
         required=False,
         note="worked out from Target and Status and not imported",
     ),
-    Column("completed_on", "Completed on", 13, Kind.DATE),
+    Column("completed_on", "Completed on", 11, Kind.DATE),
     Column(
         "original_target",
         "Original target",
-        18,
+        14,
         Kind.LONG,
         editable=False,
         required=False,
         note=_KEPT_BY_REVISIONS,
+        empty_width=9,
     ),
     Column(
         "slippage",
         "Slippage (days)",
-        9,
+        8,
         Kind.NUMBER,
         editable=False,
         required=False,
@@ -151,16 +227,16 @@ MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column(
         "revisions",
         "Revisions",
-        9,
+        8,
         Kind.NUMBER,
         editable=False,
         required=False,
         note=_KEPT_BY_REVISIONS,
     ),
-    Column("reason", "Reason for change", 24, Kind.LONG),
-    Column("notes", "Notes", 26, Kind.LONG),
-    Column("id", "ID", 38, hidden=True),
-    Column("version", "Version", 9, Kind.NUMBER, hidden=True),
+    Column("reason", "Reason for change", 20, Kind.LONG, empty_width=11),
+    Column("notes", "Notes", 22, Kind.LONG, empty_width=9),
+    _ROW_ID,
+    _ROW_VERSION,
 )
 
 #: The Summary's table of overdue milestones; its widths are the Summary's columns,
@@ -213,6 +289,9 @@ PROPERTY_PROGRAMME = "fowdesk programme"
 PROPERTY_PERIOD = "fowdesk period"
 PROPERTY_LEAD = "fowdesk lead"
 PROPERTY_EXPORTED = "fowdesk exported"
+
+#: Characters a column's filled cells hold on average before it takes its ``wide_width``.
+LONG_TEXT = 300
 
 #: Excel's limit on the characters in one cell (openpyxl would cut longer text silently).
 CELL_LIMIT = 32_767

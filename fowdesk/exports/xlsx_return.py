@@ -4,16 +4,28 @@
 so the window can run it in a worker; :func:`export_return` loads the
 programme, writes the file atomically and records the export.
 
+The sheets: Instructions (how to fill it in, who to send it back to),
+Summary (counts as live formulas over the data sheets), Recommendations and
+Milestones (the data an officer edits), Changes and Key (lead codes in use,
+statuses, the RAG rule). Columns an officer may edit are white; columns
+fowdesk works out or keeps (and the hidden row IDs) are shaded grey, with a
+comment on their heading saying why. Sheets are not protected: a protected
+sheet stops an Excel table growing and Excel will not sort a range holding
+locked cells; the import lists edits to grey columns as not taken instead.
+
 The workbook is write-only (openpyxl's streaming mode): each row is written
 out as it is appended, so a sheet's widths, panes and page setup come before
-its first row and a row's height before the row. A normal workbook of
-160,000 cells left that many objects in reference cycles, and collecting them
-held the interpreter lock long enough to freeze the window (bench_window.py). The reader in
-:mod:`fowdesk.exports.xlsx_import` reads the same columns back, from the same
-list in :mod:`fowdesk.exports.xlsx_columns`.
+its first row. The data rows are laid out as XML by
+:class:`~fowdesk.exports.xlsx_stream.RowStream`, every cell styled (blank
+ones too, so what an officer types wraps), with estimated heights that
+Excel and LibreOffice may fit again. A normal workbook of 160,000 cells left
+that many objects in reference cycles, and collecting them held the
+interpreter lock long enough to freeze the window (bench_window.py). The
+reader in :mod:`fowdesk.exports.xlsx_import` reads the same columns back,
+from the same list in :mod:`fowdesk.exports.xlsx_columns`.
 
-Every text cell goes through :func:`safe_text` and is stored as text: an
-officer's "=HYPERLINK(…)" stays words, never a formula.
+Every text value is cleaned once, in :func:`~fowdesk.exports.xlsx_rows.return_sheets`,
+and stored as text: an officer's "=HYPERLINK(…)" stays words, never a formula.
 
 Every export has a return ID (a UUID) on the Summary sheet and in the
 workbook's custom document properties. :func:`export_return` records it with
@@ -26,18 +38,17 @@ exports, and says so in one line.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -48,8 +59,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from fowdesk import paths
+from fowdesk.domain.change_set import short
 from fowdesk.domain.changes import Change
 from fowdesk.domain.model import (
     RAG_COLOURS,
@@ -66,7 +79,10 @@ from fowdesk.domain.summary import summarise
 from fowdesk.errors import FowdeskError
 from fowdesk.exports.files import write_atomically
 from fowdesk.exports.xlsx_columns import (
+    INSTRUCTIONS,
     KEY,
+    KEY_COLUMNS,
+    LONG_TEXT,
     MILESTONE_COLUMNS,
     MILESTONES,
     OVERDUE_COLUMNS,
@@ -92,6 +108,7 @@ from fowdesk.exports.xlsx_columns import (
     Kind,
     column_letter_map,
 )
+from fowdesk.exports.xlsx_guide import instructions, milestone_status_note, rag_rule_lines
 from fowdesk.exports.xlsx_rows import (
     SheetRows,
     cards_for_lead,
@@ -100,6 +117,18 @@ from fowdesk.exports.xlsx_rows import (
     resolve_lead,
     return_base,
     return_sheets,
+)
+from fowdesk.exports.xlsx_stream import (
+    SMALLER_SIZES,
+    ColumnStyles,
+    PreparedRow,
+    RowStream,
+    height_for_lines,
+    natural_height,
+    row_height,
+    row_layout,
+    text_width,
+    wrapped_line_count,
 )
 from fowdesk.exports.xlsx_values import safe_text
 
@@ -111,167 +140,109 @@ __all__ = [
     "milestone_values",
     "recommendation_values",
     "resolve_lead",
+    "row_height",
     "safe_text",
+    "wrapped_line_count",
 ]
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 LEAD_CODES_NAME = "LeadCodes"
 
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
 #: Fonts name Calibri, the workbook's own: a Font() with no name prints in a serif face.
 _FONT_NAME = "Calibri"
 _BOLD = Font(name=_FONT_NAME, size=11, bold=True)
+#: Headings are a point smaller, so narrow columns' headings break between words.
+_HEADING = Font(name=_FONT_NAME, size=10, bold=True)
+#: How much wider a bold 10-point heading prints than the estimate for regular 11-point text.
+_HEADING_WIDTH = 1.2 * 10 / 11
 _TITLE = Font(name=_FONT_NAME, size=14, bold=True)
 _ON_COLOUR = Font(name=_FONT_NAME, size=11, bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill(start_color="DCE6F1", end_color="DCE6F1", fill_type="solid")
-_HEADER_HEIGHT = 30
 
 
-#: Points per line of 11-point Calibri, and Excel's tallest row.
-_LINE_HEIGHT = 15.0
-_MAX_ROW_HEIGHT = 409.0
-
-#: Calibri's advance widths as a share of its "0" (Excel's unit of column width).
-#: DejaVu Sans, which LibreOffice uses when Calibri is absent, has much the same shape.
-_LOWER_WIDTHS = {
-    letter: width
-    for width, letters in (
-        (0.46, "il"),
-        (0.48, "j"),
-        (0.61, "f"),
-        (0.67, "t"),
-        (0.69, "r"),
-        (0.78, "s"),
-        (0.79, "z"),
-        (0.84, "c"),
-        (0.86, "x"),
-        (0.9, "kvy"),
-        (0.93, "g"),
-        (0.95, "a"),
-        (0.99, "e"),
-        (1.04, "bdhnpqu"),
-        (1.05, "o"),
-        (1.42, "w"),
-        (1.58, "m"),
-    )
-    for letter in letters
-}
-_NARROW = frozenset(".,:;'!|()[]{}•-")
-#: Every estimate is widened by this much: a row a little too tall beats cut-off text.
-_WIDTH_MARGIN = 1.06
+def _fill(colour: str) -> PatternFill:
+    return PatternFill(start_color=colour, end_color=colour, fill_type="solid")
 
 
-@lru_cache(maxsize=65_536)
-def _text_units(word: str) -> float:
-    """How many "0"s wide a word prints in Calibri 11 (a slight over-estimate)."""
-    units = 0.0
-    for char in word:
-        if char in _LOWER_WIDTHS:
-            units += _LOWER_WIDTHS[char]
-        elif char.isdigit():
-            units += 1.0
-        elif char in _NARROW:
-            units += 0.55
-        elif char in "MW":
-            units += 1.75
-        elif char.isupper():
-            units += 1.18
-        elif ord(char) >= 0x2E80:  # CJK and emoji are double width
-            units += 2.0
-        else:
-            units += 1.0
-    return units * _WIDTH_MARGIN
+#: Headings of the columns an officer fills in, and of those fowdesk keeps (grey).
+_HEADER_FILL = _fill("DCE6F1")
+_READ_ONLY_HEADER_FILL = _fill("D0D0D0")
+#: The cells of a read-only column: grey enough to see, light enough to print and read.
+_READ_ONLY_FILL = _fill("EDEDED")
+_HEADER_HEIGHT = 30.0
 
-
-_SPACE_UNITS = 0.45 * _WIDTH_MARGIN
-
-
-def wrapped_line_count(text: str, width: float) -> int:
-    """Lines a text takes when wrapped at spaces in a column ``width`` characters wide."""
-    available = max(width - 0.8, 2.0)  # Excel keeps a few pixels of padding
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        used = 0.0
-        for word in paragraph.split(" "):
-            units = _text_units(word)
-            if used and used + _SPACE_UNITS + units <= available:
-                used += _SPACE_UNITS + units
-                continue
-            if used:
-                lines += 1
-            # A word wider than the column is broken wherever it reaches the edge.
-            extra, used = divmod(units, available)
-            lines += int(extra)
-            if extra and not used:
-                lines -= 1
-                used = available
-    return lines
-
-
-def row_height(columns: Sequence[Column], row: Sequence[Any]) -> float:
-    """A height that shows all of the row's wrapped text.
-
-    Neither Excel nor LibreOffice fits rows to wrapped text when opening a
-    file, so the writer estimates it from the column widths and the words,
-    wrapped as a cell wraps them (a count of characters cuts off a narrow
-    column's "May 2020 to August 2022").
-    """
-    lines = 1
-    for column, value in zip(columns, row, strict=True):
-        if column.hidden or not isinstance(value, str) or not value:
-            continue
-        lines = max(lines, wrapped_line_count(safe_text(value), column.width))
-    return min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines + 2)
-
-
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 _CENTRED = Alignment(horizontal="center", vertical="top")
-_LEFT = Alignment(horizontal="left")
+_LEFT = Alignment(horizontal="left", vertical="top")
 #: Letters, dates and counts sit centred (a right-aligned date runs into the next text).
 _CENTRED_KINDS = frozenset({Kind.RAG, Kind.DATE, Kind.DATETIME, Kind.NUMBER})
+_BLANK_FORMATS = {Kind.DATE: DATE_FORMAT, Kind.DATETIME: DATETIME_FORMAT, Kind.NUMBER: "General"}
 
-#: Finished styles by (kind, number format), one dict per workbook (styles belong to it).
-StyleCache = dict[tuple[Kind, str], Any]
+#: The widths of the Instructions sheet's two columns.
+_GUIDE_WIDTHS = (24.0, 100.0)
+#: Characters of the programme's title in a page footer (Excel allows 255 in all).
+_FOOTER_TITLE = 80
 
 
-def _value_cell(
-    ws: WriteOnlyWorksheet, value: Any, kind: Kind, styles: StyleCache | None = None
-) -> Cell | None:
-    """One value as a styled write-only cell (None for a blank); ``styles`` makes it cheap."""
+def _styled(
+    ws: WriteOnlyWorksheet,
+    *,
+    number_format: str = "General",
+    alignment: Alignment | None = None,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+) -> Cell:
+    cell = Cell(ws, row=1, column=1)  # what WriteOnlyCell(ws) makes
+    cell.number_format = number_format
+    if alignment is not None:
+        cell.alignment = alignment
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _column_styles(ws: WriteOnlyWorksheet, column: Column) -> ColumnStyles:
+    """The style ids a column's cells take: top-aligned, text wrapped, grey if read-only."""
+    alignment = _CENTRED if column.kind in _CENTRED_KINDS else _WRAP
+    fill = _READ_ONLY_FILL if column.read_only else None
+
+    def style(number_format: str, size: int | None = None) -> int:
+        font = Font(name=_FONT_NAME, size=size) if size else None
+        cell = _styled(ws, number_format=number_format, alignment=alignment, fill=fill, font=font)
+        return int(cell.style_id)
+
+    # What an officer types in a text column stays text ("May 2020" is no date); a date
+    # column shows a date and time as its date.
+    return ColumnStyles(
+        text=style("@"),
+        date=style(DATE_FORMAT),
+        datetime=style(DATE_FORMAT if column.kind is Kind.DATE else DATETIME_FORMAT),
+        number=style("General"),
+        blank=style(_BLANK_FORMATS.get(column.kind, "@")),
+        smaller={size: style("@", size) for size in SMALLER_SIZES},
+    )
+
+
+def _value_cell(ws: WriteOnlyWorksheet, value: Any, kind: Kind) -> Cell | None:
+    """One value of the Summary as a styled write-only cell (None for a blank)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        value = safe_text(value)
-        number_format = "@"  # what an officer types here stays text ("May 2020" is no date)
+        number_format = "@"
     elif isinstance(value, datetime):
         number_format = DATETIME_FORMAT
     elif isinstance(value, date):
         number_format = DATE_FORMAT
     else:
         number_format = "General"
-    key = (kind, number_format)
-    cached = styles.get(key) if styles is not None else None
-    # A finished style is handed to the new cell whole (openpyxl copies the array) rather
-    # than set format by format: 98,000 styled cells in a 1,000 × 10 return. A NamedStyle
-    # per kind measured no faster and would put "fowdesk …" styles into Excel's Cell Styles
-    # gallery. Covered by the format and alignment tests.
-    cell = Cell(ws, row=1, column=1, style_array=cached)  # what WriteOnlyCell(ws) makes
-    cell.value = value
+    alignment = _CENTRED if kind in _CENTRED_KINDS else _WRAP
+    cell = _styled(ws, number_format=number_format, alignment=alignment)
+    cell.value = safe_text(value) if isinstance(value, str) else value
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
-    if cached is not None:
-        return cell
-    cell.number_format = number_format
-    if kind is Kind.LONG:
-        cell.alignment = _WRAP
-    elif kind in _CENTRED_KINDS:
-        cell.alignment = _CENTRED
-    else:
-        cell.alignment = _TOP
-    if styles is not None:
-        styles[key] = copy(cell._style)
     return cell
 
 
@@ -295,8 +266,9 @@ def _text_cell(
     return cell
 
 
-def _count_cell(ws: WriteOnlyWorksheet, count: int) -> Cell:
-    cell = WriteOnlyCell(ws, value=count)
+def _formula_cell(ws: WriteOnlyWorksheet, formula: str) -> Cell:
+    """A live count: the Summary follows the officer's edits (the import never reads it)."""
+    cell = WriteOnlyCell(ws, value=formula)
     cell.alignment = _LEFT
     return cell
 
@@ -312,16 +284,35 @@ def _declare_size(ws: WriteOnlyWorksheet, columns: int, rows: int) -> None:
 
 
 def _forget_row_heights(ws: WriteOnlyWorksheet) -> None:
-    """Drop the row heights of rows already streamed (openpyxl reads them only on append).
-
-    Each points back at its sheet: kept, a 1,000 × 10 return's 11,800 of them
-    were cyclic garbage that the collector traced for 40-50 ms once the export
-    ended, while the window waited for the interpreter lock.
-    """
+    """Drop the row heights of rows already streamed (openpyxl reads them only on append)."""
     ws.row_dimensions.clear()
 
 
-def _print_setup(ws: WriteOnlyWorksheet, *, title_rows: str | None = "1:1") -> None:
+def _escaped(text: str) -> str:
+    """Text for a page header or footer, where "&" starts a code ("&P" is the page number)."""
+    return safe_text(text).replace("\n", " ").replace("&", "&&")
+
+
+def footer_text(programme: Programme, return_id: str | None) -> str:
+    """ "Programme – period (as at dd/mm/yyyy) – return 1a2b3c4d – page &P of &N"."""
+    period = programme.current_period
+    parts = [_escaped(short(programme.title, _FOOTER_TITLE))]
+    if period is not None:
+        as_at = report_as_at(programme)
+        parts.append(f"{_escaped(period.label)} (as at {as_at:%d/%m/%Y})")
+    if return_id:
+        parts.append(f"return {_escaped(return_id[:8])}")
+    return " – ".join([*parts, "page &P of &N"])
+
+
+def _print_setup(
+    ws: WriteOnlyWorksheet,
+    footer: str,
+    *,
+    lead: str | None,
+    title_rows: str | None = "1:1",
+) -> None:
+    """A4 landscape, fitted to the width; the heading row repeated; who and what in the footer."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -329,52 +320,107 @@ def _print_setup(ws: WriteOnlyWorksheet, *, title_rows: str | None = "1:1") -> N
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = 0.5
+    ws.page_margins.top = 0.6
     ws.page_margins.bottom = 0.6
     # Header and footer sit inside the margins; at openpyxl's default (0.5") LibreOffice
     # leaves the footer no room and prints the page numbers invisibly.
     ws.page_margins.header = ws.page_margins.footer = 0.25
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "&A – page &P of &N"
+    for part in (ws.oddHeader.left, ws.oddFooter.center):
+        part.font = f"{_FONT_NAME},Regular"
+        part.size = 9
+    ws.oddHeader.left.text = "&A" + (f" – lead {_escaped(lead)}" if lead else "")
+    ws.oddFooter.center.text = footer
+
+
+def _header_height(columns: Sequence[Column], widths: Sequence[float]) -> float:
+    """Tall enough for every heading, wrapped in bold."""
+    lines = max(
+        wrapped_line_count(column.header, width / _HEADING_WIDTH)
+        for column, width in zip(columns, widths, strict=True)
+    )
+    return max(_HEADER_HEIGHT, height_for_lines(lines))
+
+
+def _heading_width(column: Column) -> float:
+    """The narrowest a column can be with no word of its heading broken ("Slippag-e")."""
+    return max(text_width(word) for word in column.header.split()) * _HEADING_WIDTH + 0.8
+
+
+def _comment(column: Column) -> Comment:
+    text = column.note[0].upper() + column.note[1:] + "."
+    lines = wrapped_line_count(text, 34)
+    return Comment(text, "fowdesk", height=max(60, 15 * lines + 10), width=230)
 
 
 def _header_cells(ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> list[Cell]:
-    header_alignment = Alignment(wrap_text=True, vertical="center")
-    return [
-        _text_cell(ws, column.header, font=_BOLD, fill=_HEADER_FILL, alignment=header_alignment)
-        for column in columns
-    ]
+    """Headings: blue for what an officer fills in, grey with a comment saying why for the rest."""
+    alignment = Alignment(wrap_text=True, vertical="center")
+    cells = []
+    for column in columns:
+        fill = _READ_ONLY_HEADER_FILL if column.read_only else _HEADER_FILL
+        cell = _text_cell(ws, column.header, font=_HEADING, fill=fill, alignment=alignment)
+        if column.read_only:
+            cell.comment = _comment(column)
+        cells.append(cell)
+    return cells
 
 
-def _write_table(ws: WriteOnlyWorksheet, sheet: SheetRows, freeze: str) -> int:
+def column_widths(sheet: SheetRows) -> list[float]:
+    """Each column's width: a column no row fills gives its room to the others on paper,
+    one holding long text widens, and none breaks a word of its heading."""
+    widths = []
+    for index, column in enumerate(sheet.columns):
+        width = column.width
+        if column.empty_width is not None or column.wide_width is not None:
+            filled = [len(row[index]) for row in sheet.rows if isinstance(row[index], str)]
+            filled = [length for length in filled if length]
+            if not filled and column.empty_width is not None:
+                width = column.empty_width
+            elif filled and column.wide_width and sum(filled) / len(filled) > LONG_TEXT:
+                width = column.wide_width
+        widths.append(round(max(width, _heading_width(column)), 1))
+    return widths
+
+
+def _write_table(
+    ws: WriteOnlyWorksheet,
+    sheet: SheetRows,
+    freeze: str,
+    footer: str,
+    *,
+    lead: str | None,
+    rows_after: int = 0,
+) -> int:
     """Header, rows, an Excel table with filter buttons, widths; returns the last data row.
 
     The sheet streams: widths, frozen panes, fit-to-page and its size go out with
-    the first row, and each row's height must be set before that row is appended.
+    the first row. ``rows_after`` is how many rows the caller appends below the table.
     """
-    for index, column in enumerate(sheet.columns, start=1):
+    widths = column_widths(sheet)
+    for index, (column, width) in enumerate(zip(sheet.columns, widths, strict=True), start=1):
         letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = column.width
+        ws.column_dimensions[letter].width = width
         if column.hidden:
             ws.column_dimensions[letter].hidden = True
     ws.freeze_panes = freeze
-    _print_setup(ws)
-    _declare_size(ws, len(sheet.columns), len(sheet.rows) + 1)
-    ws.row_dimensions[1].height = _HEADER_HEIGHT
-    ws.append(_header_cells(ws, sheet.columns))
-    styles: StyleCache = {}
-    for row_number, row in enumerate(sheet.rows, start=2):
-        ws.row_dimensions[row_number].height = row_height(sheet.columns, row)
-        ws.append(
-            [
-                _value_cell(ws, value, column.kind, styles)
-                for column, value in zip(sheet.columns, row, strict=True)
-            ]
-        )
-    _forget_row_heights(ws)
+    _print_setup(ws, footer, lead=lead)
     # A table needs a data row; an empty sheet gets one blank row to type into.
-    last = max(len(sheet.rows) + 1, 2)
+    rows = sheet.rows or [[None] * len(sheet.columns)]
+    last = len(rows) + 1
+    _declare_size(ws, len(sheet.columns), last + rows_after)
+    ws.row_dimensions[1] = natural_height(_header_height(sheet.columns, widths))
+    stream = RowStream(ws, [_column_styles(ws, column) for column in sheet.columns])
+    headers = _header_cells(ws, sheet.columns)
+    ws.append(headers)
+    for cell in headers:  # written: a comment tied to its cell is a cycle for the collector
+        if cell.comment is not None:
+            cell.comment.unbind()
+    for row in rows:
+        ws.append(PreparedRow(row, row_layout(widths, sheet.columns, row)))
+    del stream
+    _forget_row_heights(ws)
     ref = f"A1:{get_column_letter(len(sheet.columns))}{last}"
     table = Table(displayName=TABLE_NAMES[sheet.name], ref=ref, autoFilter=AutoFilter(ref=ref))
     # A streamed sheet cannot read its header row back, so the table is told its columns.
@@ -399,14 +445,12 @@ def _rag_colours(ws: WriteOnlyWorksheet, columns: tuple[Column, ...], last: int)
         letter = get_column_letter(numbers[column.key])
         area = f"{letter}2:{letter}{last + SPARE_ROWS}"
         for rag in Rag:
-            colour = RAG_COLOURS[rag].lstrip("#")
-            fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
             ws.conditional_formatting.add(
                 area,
                 CellIsRule(
                     operator="equal",
                     formula=[f'"{rag.value}"'],
-                    fill=fill,
+                    fill=_fill(RAG_COLOURS[rag].lstrip("#")),
                     font=_ON_COLOUR,
                 ),
             )
@@ -438,22 +482,50 @@ def _list_validation(
     validation.add(f"{letter}2:{letter}{last + SPARE_ROWS}")
 
 
+def _rag_label(ws: WriteOnlyWorksheet, rag: Rag) -> Cell:
+    fill = _fill(RAG_COLOURS[rag].lstrip("#"))
+    return _text_cell(ws, f"{rag.label} ({rag.value})", fill=fill, font=_ON_COLOUR)
+
+
+def _column_range(sheet: str, columns: tuple[Column, ...], key: str) -> str:
+    """A whole column by its heading's key: rows an officer adds or sorts stay counted."""
+    letter = get_column_letter(column_letter_map(columns)[key])
+    return f"{sheet}!${letter}:${letter}"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _rag_count_formula(rag: Rag) -> str:
+    """Cards whose RAG override is this letter, or whose RAG is and that have no override."""
+    rag_range = _column_range(RECOMMENDATIONS, RECOMMENDATION_COLUMNS, "rag")
+    override = _column_range(RECOMMENDATIONS, RECOMMENDATION_COLUMNS, "rag_override")
+    letter = _quoted(rag.value)
+    return f'=COUNTIFS({override},{letter})+COUNTIFS({rag_range},{letter},{override},"")'
+
+
 def _summary(
     ws: WriteOnlyWorksheet,
     programme: Programme,
     cards: Sequence[Card],
+    footer: str,
     *,
     lead: str | None,
     author: str,
     exported_at: datetime,
     return_id: str | None,
 ) -> None:
-    """The Summary, laid out as a list of rows and streamed once it is complete."""
+    """The Summary, laid out as a list of rows and streamed once it is complete.
+
+    The facts (label in column A, value in B) are what the import reads when a
+    return has lost its document properties; the counts are formulas.
+    """
     as_at = report_as_at(programme)
     period = programme.current_period
     for letter, column in zip("ABCDEF", OVERDUE_COLUMNS, strict=True):
         ws.column_dimensions[letter].width = column.width
-    _print_setup(ws, title_rows=None)
+    _print_setup(ws, footer, lead=lead, title_rows=None)
     rows: list[list[Cell | None]] = [
         [_text_cell(ws, f"{programme.title} – Excel return", font=_TITLE)],
         [],
@@ -475,50 +547,57 @@ def _summary(
         fact.alignment = _LEFT
         rows.append([_text_cell(ws, label, font=_BOLD), fact])
 
-    summary = summarise(programme, as_at, cards=cards)
-    rags = summary.rag_counts
+    count_refs = _column_range(RECOMMENDATIONS, RECOMMENDATION_COLUMNS, "ref")
     rows.append([])
     rows.append(
         [
             _text_cell(ws, "Recommendations by RAG", font=_BOLD),
-            _text_cell(ws, f"{len(cards)} recommendations", font=_BOLD),
+            _formula_cell(ws, f'=(COUNTA({count_refs})-1)&" recommendations"'),
         ]
     )
     for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE):
-        colour = RAG_COLOURS[rag].lstrip("#")
-        fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
-        label = _text_cell(ws, f"{rag.label} ({rag.value})", fill=fill, font=_ON_COLOUR)
-        rows.append([label, _count_cell(ws, rags.get(rag, 0))])
+        rows.append([_rag_label(ws, rag), _formula_cell(ws, _rag_count_formula(rag))])
 
-    statuses = Counter(c.status for c in cards)
+    statuses = _column_range(RECOMMENDATIONS, RECOMMENDATION_COLUMNS, "status")
     rows += [[], [_text_cell(ws, "Recommendations by status", font=_BOLD)]]
     for status in CardStatus:
-        rows.append([_text_cell(ws, str(status)), _count_cell(ws, statuses.get(status, 0))])
+        formula = f"=COUNTIFS({statuses},{_quoted(str(status))})"
+        rows.append([_text_cell(ws, str(status)), _formula_cell(ws, formula)])
 
-    milestone_statuses = Counter(m.status for c in cards for m in c.milestones)
+    milestone_statuses = _column_range(MILESTONES, MILESTONE_COLUMNS, "status")
     rows += [[], [_text_cell(ws, "Milestones by status", font=_BOLD)]]
     for milestone_status in MilestoneStatus:
-        count = milestone_statuses.get(milestone_status, 0)
-        rows.append([_text_cell(ws, str(milestone_status)), _count_cell(ws, count)])
+        formula = f"=COUNTIFS({milestone_statuses},{_quoted(str(milestone_status))})"
+        rows.append([_text_cell(ws, str(milestone_status)), _formula_cell(ws, formula)])
+    rows.append(
+        [
+            _text_cell(
+                ws,
+                "The counts above follow the Recommendations and Milestones sheets as you "
+                "edit them; the overdue list below is as exported.",
+                alignment=_TOP,
+            )
+        ]
+    )
 
-    overdue = summary.overdue
+    overdue = summarise(programme, as_at, cards=cards).overdue
     heading = f"Overdue milestones as at {as_at:%d/%m/%Y}: {len(overdue)}"
     rows += [[], [_text_cell(ws, heading, font=_BOLD)]]
     if overdue:
         header_row = len(rows) + 1
-        ws.row_dimensions[header_row].height = _HEADER_HEIGHT
+        ws.row_dimensions[header_row] = natural_height(_HEADER_HEIGHT)
         rows.append(list(_header_cells(ws, OVERDUE_COLUMNS)))
         for item in overdue:
             milestone = item.milestone
             values = [
                 item.card_ref,
-                milestone.description,
-                milestone.target,
+                safe_text(milestone.description),
+                safe_text(milestone.target),
                 item.due_by,
                 item.days,
-                milestone.status,
+                str(milestone.status),
             ]
-            ws.row_dimensions[len(rows) + 1].height = row_height(OVERDUE_COLUMNS, values)
+            ws.row_dimensions[len(rows) + 1] = natural_height(row_height(OVERDUE_COLUMNS, values))
             rows.append(
                 [
                     _value_cell(ws, value, column.kind)
@@ -531,6 +610,94 @@ def _summary(
     for row in rows:
         ws.append(row)
     _forget_row_heights(ws)
+
+
+def _guide_row(
+    ws: WriteOnlyWorksheet,
+    rows: list[list[Cell | None]],
+    label: Cell | None,
+    text: str,
+) -> None:
+    """Append a label and its wrapped text, with a height that shows the text whole."""
+    lines = wrapped_line_count(safe_text(text), _GUIDE_WIDTHS[1]) if text else 1
+    ws.row_dimensions[len(rows) + 1] = natural_height(height_for_lines(lines))
+    rows.append([label, _text_cell(ws, text, alignment=_WRAP) if text else None])
+
+
+def _instructions(
+    ws: WriteOnlyWorksheet,
+    programme: Programme,
+    cards: Sequence[Card],
+    footer: str,
+    *,
+    lead: str | None,
+    author: str,
+    exported_at: datetime,
+    return_id: str | None,
+) -> None:
+    """How to fill the return in, first thing an officer sees (and prints)."""
+    as_at = report_as_at(programme)
+    period = programme.current_period
+    for letter, width in zip("AB", _GUIDE_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
+    _print_setup(ws, footer, lead=lead, title_rows=None)
+    title = f"{programme.title} – Excel return" + (f" for lead {lead}" if lead else "")
+    rows: list[list[Cell | None]] = [[_text_cell(ws, title, font=_TITLE)]]
+    if period is not None:
+        rows.append([_text_cell(ws, f"{period.label} (as at {as_at:%d/%m/%Y})", font=_BOLD)])
+    rows.append([])
+    exported = f"{exported_at:%d/%m/%Y %H:%M}" + (f" by {author}" if author else "")
+    guide = instructions(
+        returns_to=programme.returns_to,
+        return_id=return_id,
+        exported=exported,
+        lead=lead,
+        cards=len(cards),
+        milestones=sum(len(card.milestones) for card in cards),
+    )
+    for line in guide:
+        if line.heading:
+            rows.append([])
+            rows.append([_text_cell(ws, line.label, font=_TITLE)])
+            continue
+        label = _text_cell(ws, line.label, font=_BOLD, alignment=_TOP)
+        _guide_row(ws, rows, label, line.text)
+    rows += [[], [_text_cell(ws, f"RAG, as at {as_at:%d/%m/%Y}", font=_TITLE)]]
+    for rag, text in rag_rule_lines(as_at):
+        _guide_row(ws, rows, _rag_label(ws, rag) if rag else None, text)
+    _declare_size(ws, 2, len(rows))
+    for row in rows:
+        ws.append(row)
+    _forget_row_heights(ws)
+
+
+def _key_notes(ws: WriteOnlyWorksheet, as_at: date) -> list[tuple[list[Cell | None], float]]:
+    """What the Key sheet says below its lead codes, with each row's height: the statuses
+    and the RAG rule."""
+    rows: list[tuple[list[Cell | None], int]] = []
+    width = KEY_COLUMNS[1].width
+
+    def heading(text: str) -> None:
+        rows.append(([], 1))
+        rows.append(([_text_cell(ws, text, font=_BOLD)], 1))
+
+    def add(label: Cell | None, text: str) -> None:
+        lines = wrapped_line_count(text, width) if text else 1
+        rows.append(([label, _text_cell(ws, text, alignment=_WRAP) if text else None], lines))
+
+    heading("Recommendation statuses")
+    for status in CardStatus:
+        add(_text_cell(ws, str(status), alignment=_TOP), "")
+    heading("Milestone statuses")
+    for milestone_status in MilestoneStatus:
+        add(
+            _text_cell(ws, str(milestone_status), alignment=_TOP),
+            milestone_status_note(milestone_status),
+        )
+    heading(f"RAG, as at {as_at:%d/%m/%Y}")
+    for rag, text in rag_rule_lines(as_at):
+        add(_rag_label(ws, rag) if rag else None, text)
+    return [(cells, height_for_lines(lines)) for cells, lines in rows]
 
 
 def build_workbook(
@@ -554,25 +721,38 @@ def build_workbook(
     cards = cards_for_lead(programme, lead)
     if sheets is None:
         sheets = return_sheets(programme, changes, lead=lead, previous_rags=previous_rags)
+    footer = footer_text(programme, return_id)
 
     # Write-only: rows stream to temporary files as they are appended, and no cell keeps a
     # reference to its sheet's cell table, so nothing is left for the cyclic collector.
     workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(SUMMARY)
-    _summary(
-        summary,
-        programme,
-        cards,
-        lead=lead,
-        author=author,
-        exported_at=exported_at,
-        return_id=return_id,
-    )
+    # The counts on the Summary are formulas: Excel works them out on opening.
+    workbook.calculation.fullCalcOnLoad = True
+    for name, write in ((INSTRUCTIONS, _instructions), (SUMMARY, _summary)):
+        write(
+            workbook.create_sheet(name),
+            programme,
+            cards,
+            footer,
+            lead=lead,
+            author=author,
+            exported_at=exported_at,
+            return_id=return_id,
+        )
     lasts: dict[str, int] = {}
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.name)
         freeze = "C2" if sheet.name in (RECOMMENDATIONS, MILESTONES) else "A2"
-        lasts[sheet.name] = _write_table(ws, sheet, freeze)
+        if sheet.name == KEY:
+            notes = _key_notes(ws, report_as_at(programme))
+            lasts[KEY] = _write_table(ws, sheet, freeze, footer, lead=lead, rows_after=len(notes))
+            for number, (_, height) in enumerate(notes, start=lasts[KEY] + 1):
+                ws.row_dimensions[number] = natural_height(height)
+            for cells, _ in notes:
+                ws.append(cells)
+            _forget_row_heights(ws)
+        else:
+            lasts[sheet.name] = _write_table(ws, sheet, freeze, footer, lead=lead)
 
     key_last = len(programme.lead_key) + 1
     if programme.lead_key:
@@ -645,6 +825,16 @@ def build_workbook(
     return workbook
 
 
+def save_workbook(workbook: Workbook, target: Path | IO[bytes]) -> None:
+    """Save as openpyxl does, compressing quickly (zlib level 1, not 6).
+
+    Compressing the sheets' XML was a fifth of a large export's time; level 1
+    takes a third as long for a file about a quarter larger (bench_excel.py).
+    """
+    with ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
+        ExcelWriter(workbook, archive).save()
+
+
 def default_return_name(programme: Programme, lead: str | None) -> str:
     as_at = report_as_at(programme)
     suffix = f" {lead}" if lead else ""
@@ -705,7 +895,7 @@ def write_return(
     def build_and_save(temporary: Path) -> None:
         # Built only once the target can be written: a write-only workbook that is
         # never saved leaves temporary sheet files and half-run writers behind.
-        build_workbook(
+        workbook = build_workbook(
             programme,
             source.changes,
             lead=lead,
@@ -714,7 +904,8 @@ def write_return(
             exported_at=exported_at,
             return_id=return_id,
             sheets=sheets,
-        ).save(temporary)
+        )
+        save_workbook(workbook, temporary)
 
     write_atomically(target, build_and_save)
     period = programme.current_period

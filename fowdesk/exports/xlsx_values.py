@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-#: Characters openpyxl refuses in a cell (and XML cannot hold); tab and newlines stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters openpyxl refuses in a cell (and XML cannot hold: control characters, lone
+#: surrogates, U+FFFE and U+FFFF); tab and newlines stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def safe_text(value: object) -> str:

@@ -398,7 +398,7 @@ class Repository:
         """The whole programme as domain objects (the first one when ``code`` is None)."""
         programme_id, _ = self._programme_id(code)
         row = self.db.execute(
-            "SELECT code, title, report_title, introduction, column_headings"
+            "SELECT code, title, report_title, introduction, column_headings, returns_to"
             " FROM programmes WHERE id = ?",
             [programme_id],
         ).fetchone()
@@ -408,6 +408,7 @@ class Repository:
             report_title=row[2],
             introduction=_paragraphs_from_json(row[3]),
             column_headings=json.loads(row[4]),
+            returns_to=row[5],
         )
         programme.lead_key = [
             LeadRole(r[0], r[1], r[2])
@@ -1177,21 +1178,18 @@ class Repository:
     # ------------------------------------------------------------------ programme settings
 
     def update_programme(self, code: str | None, **fields: Any) -> None:
-        """Edit title, report title, introduction or column headings (audited)."""
+        """Edit title, report title, introduction, column headings or returns_to (audited)."""
         programme_id, canonical = self._programme_id(code)
-        allowed = {"title", "report_title", "introduction", "column_headings"}
+        names = ["title", "report_title", "introduction", "column_headings", "returns_to"]
         with self.transaction():
             row = self.db.execute(
-                "SELECT title, report_title, introduction, column_headings FROM programmes"
-                " WHERE id = ?",
+                f"SELECT {', '.join(names)} FROM programmes WHERE id = ?",
                 [programme_id],
             ).fetchone()
-            current = dict(
-                zip(["title", "report_title", "introduction", "column_headings"], row, strict=True)
-            )
+            current = dict(zip(names, row, strict=True))
             now = _now()
             for field, value in fields.items():
-                if field not in allowed:
+                if field not in names:
                     raise InvalidInput(f"unknown programme field {field!r}")
                 if field == "introduction":
                     stored = _paragraphs_to_json(value)

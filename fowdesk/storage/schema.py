@@ -325,6 +325,11 @@ def _migration_6_search_keys_and_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS progress_period ON progress(period_id)")
 
 
+def _migration_7_returns_to(db: sqlite_utils.Database) -> None:
+    """Who officers send their Excel return back to (the return's Instructions sheet says)."""
+    db.execute("ALTER TABLE programmes ADD COLUMN returns_to TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_core,
     _migration_2_search_and_exports,
@@ -332,5 +337,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_4_returns,
     _migration_5_return_round,
     _migration_6_search_keys_and_indexes,
+    _migration_7_returns_to,
 ]
 LATEST_VERSION = len(MIGRATIONS)

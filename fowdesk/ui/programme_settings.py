@@ -1,8 +1,9 @@
 """Programme settings: title, introduction, column headings, themes, the lead-role key.
 
 Everything here is what the report prints around the cards; editing it is
-how a PMO officer adds the seed's missing ``SLE`` to the key. A new, empty
-programme is created from the same place.
+how a PMO officer adds the seed's missing ``SLE`` to the key. "Returns go to"
+is who the Excel return's Instructions sheet tells officers to send it back
+to. A new, empty programme is created from the same place.
 """
 
 from __future__ import annotations
@@ -107,6 +108,10 @@ class ProgrammeSettingsDialog(QDialog):
         self.introduction_edit = QPlainTextEdit(paragraphs_to_text(programme.introduction))
         self.introduction_edit.setAccessibleName("Introduction")
         self.introduction_edit.setToolTip("One paragraph a line; start a line with • for a bullet")
+        self.returns_to_edit = QLineEdit(programme.returns_to)
+        self.returns_to_edit.setAccessibleName("Returns go to")
+        self.returns_to_edit.setPlaceholderText("e.g. Jo Bloggs, PMO – pmo@council.gov.uk")
+        self.returns_to_edit.setToolTip("Who officers send their Excel return back to")
         self.heading_edits = [QLineEdit(text) for text in programme.column_headings]
         for number, edit in enumerate(self.heading_edits, start=1):
             edit.setAccessibleName(f"Column heading {number}")
@@ -118,6 +123,7 @@ class ProgrammeSettingsDialog(QDialog):
         form.addRow("&Introduction:", self.introduction_edit)
         for number, edit in enumerate(self.heading_edits, start=1):
             form.addRow(f"Column {number} heading:", edit)
+        form.addRow("Returns &go to:", self.returns_to_edit)
 
         self.themes_edit = QPlainTextEdit("\n".join(programme.themes))
         self.themes_edit.setAccessibleName("Themes, one a line")
@@ -196,6 +202,7 @@ class ProgrammeSettingsDialog(QDialog):
                     report_title=self.report_title_edit.text().strip(),
                     introduction=paragraphs_from_text(self.introduction_edit.toPlainText()),
                     column_headings=[edit.text().strip() for edit in self.heading_edits],
+                    returns_to=self.returns_to_edit.text().strip(),
                 )
                 self.repo.set_themes(self.code, self.themes_edit.toPlainText().splitlines())
                 self.repo.set_lead_key(self.code, self.key_model.key())

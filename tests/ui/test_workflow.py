@@ -20,7 +20,7 @@ from fowdesk.domain.model import MilestoneStatus, Rag
 from fowdesk.domain.quality import quality_notes
 from fowdesk.domain.summary import summarise
 from fowdesk.exports import xlsx_return
-from fowdesk.exports.xlsx_columns import MILESTONES, RECOMMENDATIONS
+from fowdesk.exports.xlsx_columns import INSTRUCTIONS, MILESTONES, RECOMMENDATIONS, SUMMARY
 from fowdesk.storage.backups import list_backups
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import printing, prompts
@@ -207,7 +207,7 @@ def test_export_excel_and_pdf_from_the_menu_while_the_window_keeps_working(
     desk.wait_idle()
     assert any(running for running in ticks), "the event loop ran during the export"
     wb = openpyxl.load_workbook(target)
-    assert wb.sheetnames[:3] == ["Summary", RECOMMENDATIONS, MILESTONES]
+    assert wb.sheetnames[:4] == [INSTRUCTIONS, SUMMARY, RECOMMENDATIONS, MILESTONES]
 
     ticks.clear()
     pdf = tmp_path / "FOW report.pdf"

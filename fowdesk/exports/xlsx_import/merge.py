@@ -57,7 +57,13 @@ from fowdesk.exports.xlsx_columns import (
 from fowdesk.exports.xlsx_import import fields
 from fowdesk.exports.xlsx_import.cells import CellValue, DataSheet, ReturnWorkbook, SheetRow
 from fowdesk.exports.xlsx_import.fields import FieldError, Parsed
-from fowdesk.exports.xlsx_rows import milestone_values, recommendation_values
+from fowdesk.exports.xlsx_rows import (
+    last_period_label,
+    milestone_values,
+    recommendation_values,
+    see_point,
+    without_see_point,
+)
 from fowdesk.exports.xlsx_values import value_text
 
 _HEADERS = {
@@ -290,11 +296,12 @@ class ReturnMerge:
 
     def _export_values(self, card: Card, milestone: Milestone | None) -> BaseRow:
         if milestone is None:
-            values = recommendation_values(card, self.as_at, self.period, "")
+            last_label = last_period_label(self.programme, self.period)
+            values = recommendation_values(card, self.as_at, self.period, "", last_label)
             # The last published RAG is not worked out again here: that column is not judged.
             values.pop("previous_rag")
         else:
-            values = milestone_values(milestone, card.ref, self.as_at)
+            values = milestone_values(milestone, card, self.as_at)
         return {key: value_text(value) for key, value in values.items() if key != "id"}
 
     # ------------------------------------------------------------------ one field
@@ -531,7 +538,21 @@ class ReturnMerge:
         base_raw = row.base.get("progress", "")
         if _same(cell.value, base_raw):
             return
-        mine = fields.progress(cell.value)
+        # The cell ends with the card's "See point 17" (the report prints it there): that
+        # line is the card's cross-reference, not the officer's narrative.
+        typed, pointed = cell.value, False
+        if isinstance(typed, str):
+            typed, pointed = without_see_point(typed, card)
+        base_raw, had_pointer = without_see_point(base_raw, card)
+        if had_pointer and not pointed:
+            self._not_taken(
+                row,
+                label,
+                see_point(card),
+                "taken out of the cell, but the cross-reference is the card's and stays (change "
+                "it in the window)",
+            )
+        mine = fields.progress(typed)
         base = fields.progress(base_raw).compared
         if mine.compared in (base, row.last.get("progress")):
             return
