@@ -162,9 +162,8 @@ def test_the_key_sheet_holds_every_code_of_the_key_then_those_in_use_marked_unkn
 ) -> None:
     ws = openpyxl.load_workbook(exported)["Key"]
     table = ws.tables["LeadKey"]
-    rows = [(code, role) for code, role in ws[table.ref.replace("A1", "A2")]]
     key = repo.load_programme("FOW").lead_key
-    entries = [(code.value, role.value) for code, role in rows]
+    entries = [(row[0].value, row[1].value) for row in ws[table.ref.replace("A1", "A2")]]
     assert entries[: len(key)] == [(k.code, k.role) for k in key]
     # The seed's cards use SLE, which its key lacks.
     assert entries[len(key) :] == [

@@ -484,7 +484,7 @@ def _list_validation(
 
 def _rag_label(ws: WriteOnlyWorksheet, rag: Rag) -> Cell:
     fill = _fill(RAG_COLOURS[rag].lstrip("#"))
-    return _text_cell(ws, f"{rag.label} ({rag.value})", fill=fill, font=_ON_COLOUR)
+    return _text_cell(ws, f"{rag.label} ({rag.value})", fill=fill, font=_ON_COLOUR, alignment=_TOP)
 
 
 def _column_range(sheet: str, columns: tuple[Column, ...], key: str) -> str:
