@@ -326,8 +326,13 @@ def _migration_6_search_keys_and_indexes(db: sqlite_utils.Database) -> None:
 
 
 def _migration_7_returns_to(db: sqlite_utils.Database) -> None:
-    """Who officers send their Excel return back to (the return's Instructions sheet says)."""
-    db.execute("ALTER TABLE programmes ADD COLUMN returns_to TEXT NOT NULL DEFAULT ''")
+    """Who officers send their Excel return back to (the return's Instructions sheet says).
+
+    Running it again (a test that fakes an older file) changes nothing.
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(programmes)").fetchall()}
+    if "returns_to" not in columns:
+        db.execute("ALTER TABLE programmes ADD COLUMN returns_to TEXT NOT NULL DEFAULT ''")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
