@@ -6,6 +6,12 @@ thread with "Waiting for the database…" in the status bar, the text stays in
 the editor, and it is written when the lock clears; if the lock outlasts the
 wait, the text stays in the editor and on the clipboard. A timer ticking
 every 10 ms on the window thread measures the longest stall.
+
+The tests prove the window thread never *waits for the lock*: the lock is
+held for a second or more and the window must stay well under that. How
+short its stalls are (the 100 ms budget) is measured in
+``bench/bench_window.py``, not asserted here, where a loaded machine alone
+can delay a timer past 100 ms.
 """
 
 from __future__ import annotations
@@ -30,6 +36,11 @@ from ui.answering import Answers, press_ok, type_into
 from ui.conftest import WindowOpener
 
 TYPED = "Typed while another program held the database"
+
+# Far longer than any stall of a window that does not wait for the lock, far
+# shorter than the lock is held: a window that waited would fail.
+NOT_WAITING_FOR_THE_LOCK_S = 0.5
+LOCK_HELD_MS = 1500
 
 
 def settle() -> None:
@@ -127,7 +138,9 @@ def test_a_save_during_a_held_lock_waits_off_the_window_thread_and_is_not_lost(
     started = time.perf_counter()
     click_card(qtbot, window, "5")  # moving on saves: the lock is held
     moved_on = time.perf_counter() - started
-    assert moved_on < 0.1, f"moving on took {moved_on * 1000:.0f} ms under the lock"
+    assert moved_on < NOT_WAITING_FOR_THE_LOCK_S, (
+        f"moving on took {moved_on * 1000:.0f} ms under the lock"
+    )
     assert window.save_state.text() == WAITING
     qtbot.waitUntil(lambda: window.progress_bar.isVisible())  # the worker waits
     click_card(qtbot, window, "3")  # the text waiting to be saved is what the editor shows
@@ -135,13 +148,15 @@ def test_a_save_during_a_held_lock_waits_off_the_window_thread_and_is_not_lost(
 
     probe = Probe()  # while the worker waits and the save is written, the window ticks on
     probe.start()
-    qtbot.wait(300)  # the officer reads; the lock is still held
+    qtbot.wait(LOCK_HELD_MS)  # the officer reads; the lock is still held
     assert TYPED not in march_text(repo, "3")
     other_program.execute("ROLLBACK")  # the other program lets go
     qtbot.waitUntil(lambda: TYPED in march_text(repo, "3"), timeout=20000)
     qtbot.waitUntil(lambda: window.save_state.text().startswith("Saved"))
     longest = probe.stop()
-    assert longest < 0.1, f"the window thread stalled {longest * 1000:.0f} ms"
+    assert longest < NOT_WAITING_FOR_THE_LOCK_S, (
+        f"the window thread stalled {longest * 1000:.0f} ms"
+    )
     assert TYPED in window.editor.progress_edit.toPlainText()
     assert window.session.stack.count() >= 1, "the save can be undone like any other"
 
