@@ -16,8 +16,10 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import zipfile
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
@@ -135,6 +137,31 @@ def mutate_values(source: Path, target: Path, rng: random.Random) -> str:
     return f"values in {name}"
 
 
+_ODD_NUMBERS = [b"x1", b"1x", b"", b"-5", b"99999999999999999999", b"\xc2\xb2", b"1.5"]
+
+
+def mutate_attributes(source: Path, target: Path, rng: random.Random) -> str:
+    """Row numbers, cell addresses, style and number-format ids that cannot be what they say."""
+    members = _members(source)
+    name = rng.choice([n for n in members if n.startswith("xl/") and n.endswith(".xml")])
+    attribute = rng.choice([b"r", b"s", b"numFmtId", b"xfId", b"count", b"fontId"])
+    pattern = re.compile(rb" " + attribute + rb'="([^"]*)"')
+    found = list(pattern.finditer(members[name]))
+    if not found:
+        return mutate_values(source, target, rng)
+    data = members[name]
+    for match in sorted(rng.sample(found, min(len(found), 3)), key=lambda m: -m.start()):
+        data = (
+            data[: match.start(1)]
+            + match.group(1)
+            + rng.choice(_ODD_NUMBERS)
+            + data[match.end(1) :]
+        )
+    members[name] = data
+    _zip(members, target)
+    return f"attribute {attribute.decode()} in {name}"
+
+
 def _members(source: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(source) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -181,12 +208,19 @@ def mutate_file(source: Path, target: Path, rng: random.Random) -> str:
     return f"file {how}"
 
 
+def forget_the_return(db: Path) -> None:
+    """As if the export had not been recorded (a read-only database): no base to merge with."""
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("DELETE FROM return_imports")
+        conn.execute("DELETE FROM returns")
+
+
 MUTATIONS: list[Callable[[Path, Path, random.Random], str]] = [
     mutate_cells,
     mutate_columns,
     mutate_columns,
     mutate_values,
-    mutate_values,
+    mutate_attributes,
     mutate_xml,
     mutate_file,
 ]
@@ -213,6 +247,9 @@ def run_case(
     shutil.copyfile(original[0], db)
     mutated = folder / f"case-{seed}.xlsx"
     what = rng.choice(MUTATIONS)(original[1], mutated, rng)
+    if rng.random() < 0.3:
+        forget_the_return(db)
+        what += " (no base kept)"
     before = checksum(db)
     capsys.readouterr()
 
@@ -249,3 +286,84 @@ def test_a_thousand_more_mutated_returns(
 ) -> None:
     for seed in range(1_000, 2_000):
         run_case(seed, original, tmp_path, capsys)
+
+
+def _edited_xml(source: Path, target: Path, member: str, change: Callable[[bytes], bytes]) -> None:
+    members = _members(source)
+    name = next(n for n in members if n.startswith(member))
+    members[name] = change(members[name])
+    _zip(members, target)
+
+
+SHEET = "xl/worksheets/sheet2.xml"  # Recommendations
+DAMAGED_XML = {
+    "a number format id that is not a number": (
+        "xl/styles.xml",
+        lambda d: re.sub(rb'(<xf [^>]*numFmtId=")', rb"\1q", d, count=3),
+    ),
+    "a custom number format id that is not a number": (
+        "xl/styles.xml",
+        lambda d: d.replace(b'numFmtId="', b'numFmtId="x', 1),
+    ),
+    "a row number that is not a number": (
+        SHEET,
+        lambda d: re.sub(rb'<row r="(\d+)"', rb'<row r="\1x"', d, count=2),
+    ),
+    "a cell address that is not one": (
+        SHEET,
+        lambda d: re.sub(rb'<c r="([A-Z]+)(\d+)"', rb'<c r="\1\2z"', d, count=3),
+    ),
+    "a Version of 1e999 with no base kept": (
+        SHEET,
+        lambda d: re.sub(rb'(<c r="N3"[^>]*>)<v>[^<]*</v>', rb"\1<v>1e999</v>", d),
+    ),
+    "a Version of NaN with no base kept": (
+        SHEET,
+        lambda d: re.sub(rb'(<c r="N3"[^>]*>)<v>[^<]*</v>', rb"\1<v>NaN</v>", d),
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGED_XML))
+def test_damaged_sheet_xml_is_one_line(
+    damage: str, original: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    member, change = DAMAGED_XML[damage]
+    db = tmp_path / "fowdesk.db"
+    shutil.copyfile(original[0], db)
+    forget_the_return(db)
+    returned = tmp_path / "return.xlsx"
+    _edited_xml(original[1], returned, member, change)
+    before = checksum(db)
+    code = main(["--db", str(db), "import", str(returned)])
+    err = capsys.readouterr().err
+    assert "unexpected" not in err and "Traceback" not in err, err
+    assert code in (0, 1, 3), err
+    if code == 1:
+        assert err.startswith("fowdesk: error: ") and err.count("\n") == 1, err
+        assert checksum(db) == before
+
+
+@pytest.mark.parametrize("ref", ["²", "¹²", "٣"])
+def test_a_new_recommendation_whose_ref_is_a_superscript_digit_imports(
+    ref: str, original: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'²'.isdigit() is true but int('²') fails: refs are numbered with isdecimal()."""
+    db = tmp_path / "fowdesk.db"
+    shutil.copyfile(original[0], db)
+    workbook = openpyxl.load_workbook(original[1])
+    sheet = workbook["Recommendations"]
+    headers = [cell.value for cell in sheet[1]]
+    row = sheet.max_row + 1
+    sheet.cell(row=row, column=headers.index("Ref") + 1).value = ref
+    sheet.cell(row=row, column=headers.index("Title") + 1).value = "A new recommendation"
+    returned = tmp_path / "return.xlsx"
+    workbook.save(returned)
+    assert main(["--db", str(db), "import", str(returned)]) == 0, capsys.readouterr().err
+    repo = Repository.open(db)
+    try:
+        card = repo.load_programme("FOW").card(ref)
+        assert card is not None and card.title == "A new recommendation"
+        assert repo.next_free_ref("FOW") == "20"
+    finally:
+        repo.close()

@@ -269,7 +269,7 @@ class ChangeSetWriter:
         if not rows:
             return
         position = max((c.position for c in self.cards.values()), default=-1)
-        numbers = [int(c.ref) for c in self.cards.values() if c.ref.isdigit()]
+        numbers = [int(c.ref) for c in self.cards.values() if c.ref.isdecimal()]
         next_number = max(numbers, default=0) + 1
         themes: dict[str, int | None] = {}
         card_rows, progress_rows = [], []
@@ -286,7 +286,7 @@ class ChangeSetWriter:
             elif ref in taken:
                 raise InvalidInput(f"recommendation {ref!r} already exists")
             taken.add(ref)
-            if ref.isdigit():
+            if ref.isdecimal():  # not isdigit(): a Ref of "²" is a digit int() refuses
                 next_number = max(next_number, int(ref) + 1)
             status = row.value("status")
             override = row.value("rag_override")

@@ -830,7 +830,7 @@ class Repository:
                 "SELECT ref FROM cards WHERE programme_id = ?", [programme_id]
             ).fetchall()
         ]
-        numbers = [int(r) for r in refs if r.isdigit()]
+        numbers = [int(r) for r in refs if r.isdecimal()]  # isdigit() takes "²", int() not
         return str(max(numbers, default=0) + 1)
 
     # ------------------------------------------------------------------ card edits

@@ -550,7 +550,7 @@ def settle_between_returns(change_sets: Sequence[ChangeSet]) -> list[BetweenRetu
 
 
 def _ref_order(ref: str) -> tuple[int, int | str]:
-    return (0, int(ref)) if ref.isdigit() else (1, ref)
+    return (0, int(ref)) if ref.isdecimal() else (1, ref)
 
 
 @dataclass(frozen=True)

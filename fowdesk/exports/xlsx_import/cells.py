@@ -296,7 +296,7 @@ def _column_index(letters: str) -> int:
 
 def _split_address(address: str) -> tuple[int, int]:
     """(column number, row number) of "C12"."""
-    split = next((i for i, char in enumerate(address) if char.isdigit()), len(address))
+    split = next((i for i, char in enumerate(address) if char in _DIGITS), len(address))
     return _column_index(address[:split].upper()), int(address[split:] or 0)
 
 
@@ -565,7 +565,7 @@ def read_workbook(package: XlsxPackage, *, return_id_property: str) -> ReturnWor
     """
     try:
         return _read_workbook(package, return_id_property)
-    except (ValueError, IndexError, KeyError, TypeError, etree.LxmlError) as exc:
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError, etree.LxmlError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidInput(
             f"{package.path}: cannot be read as an Excel workbook ({reason}); is it damaged?"
