@@ -237,6 +237,15 @@ def test_the_return_prints_on_a4_landscape_with_nothing_cut_or_overprinted(
     }
     assert not [f for f in fonts if "Serif" in f or "Times" in f], fonts
 
+    # Nothing is cut at the foot of a row: every cell's last words are printed (rows are as
+    # exported here, with the heights fowdesk estimated; long text set smaller).
+    whole = " ".join(" ".join(page_texts(pdf, "-raw")).split())
+    for card in repo.load_programme("FOW").cards:
+        assert last_words(card.title) in whole, card.ref
+        for paragraph in card.progress_for("February 2020")[-1:]:
+            assert last_words(paragraph.text) in whole, card.ref
+        for milestone in card.milestones:
+            assert last_words(milestone.description) in whole, card.ref
     assert overprinted_words(pdf) == []
     # The page footer is visible (with openpyxl's default margins it printed white-on-nothing).
     if shutil.which("pdftoppm"):
@@ -255,6 +264,34 @@ def uno_python() -> str:
         if candidate and subprocess.run([candidate, "-c", "import uno"]).returncode == 0:
             return candidate
     pytest.fail("no Python with LibreOffice's uno module: install python3-uno (.ci/debian-deps)")
+
+
+def typed_lines_stay_in_their_row(pdf: Path, lines: list[str]) -> bool:
+    """Whether the lines print one under another above the next row (or the footer).
+
+    A row that did not grow still has its text in the PDF, clipped out of sight:
+    where it lies is what tells.
+    """
+    for words in word_boxes(pdf):
+        tokens = [w[4] for w in words]
+        boxes = []
+        for line in lines:
+            wanted = line.split()
+            start = next(
+                (i for i in range(len(tokens)) if tokens[i : i + len(wanted)] == wanted), None
+            )
+            if start is None:
+                break
+            boxes.append(words[start : start + len(wanted)])
+        if len(boxes) != len(lines):
+            continue
+        top = min(w[1] for w in boxes[0])
+        bottom = max(w[3] for w in boxes[-1])
+        below = [w[1] for w in words if w[1] > top + 1 and w[0] < 45] or [
+            w[1] for w in words if w[4] == "page"
+        ]
+        return bottom <= min(below)
+    return False
 
 
 def last_words(text: str, count: int = 3) -> str:
@@ -277,7 +314,18 @@ def test_an_officer_types_sorts_and_inserts_in_calc_and_every_line_prints_and_im
         programme = repo.load_programme("FOW")
     finally:
         repo.close()
-    card4, card3 = programme.card("4"), programme.card("3")
+    # Typed into the shortest row, seven lines cannot show unless the row grows.
+    exported_recs = openpyxl.load_workbook(exported)["Recommendations"]
+    ids = [c.value for c in exported_recs[1]].index("ID") + 1
+    heights = {
+        exported_recs.cell(r, ids).value: exported_recs.row_dimensions[r].height
+        for r in range(2, exported_recs.max_row + 1)
+    }
+    typed_card = min(
+        (c for c in programme.cards if not c.cross_reference), key=lambda c: heights[c.uuid]
+    )
+    assert heights[typed_card.uuid] < 7 * 15
+    card3 = programme.card("3")
     plan = {
         "profile": str(tmp_path / "profile"),
         "open": str(exported),
@@ -287,7 +335,7 @@ def test_an_officer_types_sorts_and_inserts_in_calc_and_every_line_prints_and_im
             {
                 "do": "type",
                 "sheet": "Recommendations",
-                "find": ["ID", card4.uuid],
+                "find": ["ID", typed_card.uuid],
                 "column": "Progress to date",
                 "text": "\n".join(SEVEN_LINES),
             },
@@ -318,12 +366,16 @@ def test_an_officer_types_sorts_and_inserts_in_calc_and_every_line_prints_and_im
     )
     assert done.returncode == 0, done.stdout + done.stderr
     saved, printed = tmp_path / "saved.xlsx", tmp_path / "printed.pdf"
+    # The row grew to its seven lines as they were typed (a height set by hand would not).
+    grown = re.search(r"row height (\d+) pt", done.stdout)
+    assert grown and int(grown.group(1)) >= 7 * 12, done.stdout
 
     # On paper: all seven lines, the period in every footer, nothing cut or overprinted.
     texts = page_texts(printed)
     whole = " ".join(" ".join(page_texts(printed, "-raw")).split())
     for line in SEVEN_LINES:
         assert line in whole
+    assert typed_lines_stay_in_their_row(printed, SEVEN_LINES)
     pattern = footer_pattern("March 2020", "31/03/2020")
     assert all(re.search(pattern, text) for text in texts), texts
     for card in programme.cards:  # every cell's last words: a cut-off cell loses its end
@@ -333,16 +385,6 @@ def test_an_officer_types_sorts_and_inserts_in_calc_and_every_line_prints_and_im
     assert overprinted_words(printed) == []
     sheets = page_sheets(texts)
     assert sheets[0] == "Instructions" and {"Recommendations", "Milestones"} <= set(sheets)
-
-    # The typed row grew to its seven lines in the saved file.
-    recs = openpyxl.load_workbook(saved)["Recommendations"]
-    headers = [c.value for c in recs[1]]
-    row = next(
-        r
-        for r in range(2, recs.max_row + 1)
-        if recs.cell(r, headers.index("ID") + 1).value == card4.uuid
-    )
-    assert recs.row_dimensions[row].height >= 7 * 12
 
     # The import takes exactly those edits: the narrative and the new milestone.
     assert main(["--db", str(seeded_path), "import", str(saved)]) == 0
@@ -355,7 +397,7 @@ def test_an_officer_types_sorts_and_inserts_in_calc_and_every_line_prints_and_im
         after = repo.load_programme("FOW")
     finally:
         repo.close()
-    typed = [f"• {p.text}" for p in after.card("4").progress_for("March 2020")]
+    typed = [f"• {p.text}" for p in after.card(typed_card.ref).progress_for("March 2020")]
     assert typed == SEVEN_LINES
     assert [m.description for m in after.card("3").milestones][:2] == [
         card3.milestones[0].description,

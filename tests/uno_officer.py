@@ -7,7 +7,8 @@ type text into cells (fitting the row as Calc does for a person typing), sort a
 sheet's table by a column,
 insert a row into a table and type into it; then save as .xlsx and print to
 PDF. Cells are found by their column heading and by a value in another column
-(a row's ID), as an officer finds them by eye. Prints one line per step.
+(a row's ID), as an officer finds them by eye. Prints one line per step (a typed
+row's height in points, as Calc left it).
 
 This runs outside the test's virtual environment: Debian's ``python3-uno``
 belongs to the system Python.
@@ -152,8 +153,9 @@ def main() -> None:
             if step["do"] == "type":
                 row = _row_of(sheet, step["find"][0], step["find"][1])
                 officer.type_into(sheet, _column(sheet, step["column"]), row, step["text"])
-                height = sheet.getRows().getByIndex(row).Height
-                print(f"typed into {step['sheet']} row {row + 1}; row height {height / 100:.1f} mm")
+                # Row heights are in 1/100 mm; one point is 0.3528 mm.
+                points = sheet.getRows().getByIndex(row).Height / 100 / 0.3528
+                print(f"typed into {step['sheet']} row {row + 1}: row height {points:.0f} pt")
             elif step["do"] == "sort":
                 officer.sort(sheet, step["by"])
                 print(f"sorted {step['sheet']} by {step['by']}")
