@@ -30,11 +30,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
-from fowdesk import paths
 from fowdesk.domain.model import RAG_COLOURS, Rag
 from fowdesk.domain.model import Paragraph as TextParagraph
 from fowdesk.domain.summary import MilestoneDue
-from fowdesk.exports.files import write_bytes_atomically
 from fowdesk.exports.report_model import (
     BENEFIT_LABEL,
     KEY_HEADING,
@@ -46,10 +44,10 @@ from fowdesk.exports.report_model import (
     ReportRow,
     ReportSummary,
     clean_text,
-    default_filename,
     readable_text_colour,
     ref_label,
-    report_source,
+    rendered_report,
+    save_report,
     uk_date,
 )
 
@@ -558,17 +556,16 @@ def report_docx_bytes(
     card_ref: str | None = None,
     include_changes: bool | None = None,
 ) -> tuple[str, str, bytes]:
-    """The report for ``period`` (default: the current one) as (code, period, .docx bytes).
-
-    A published period renders from the snapshot frozen when it was
-    published, with the options it was published with, as its PDF does;
-    other options given explicitly are refused.
-    """
-    source = report_source(
-        repo, code=code, period=period, appendix=appendix, include_changes=include_changes
+    """The report for ``period`` (default: the current one) as (code, period, .docx bytes)."""
+    return rendered_report(
+        repo,
+        render_docx,
+        code=code,
+        period=period,
+        appendix=appendix,
+        card_ref=card_ref,
+        include_changes=include_changes,
     )
-    report = source.model(card_ref=card_ref, author=repo.user)
-    return source.code, source.period.label, render_docx(report)
 
 
 def export_docx(
@@ -582,7 +579,7 @@ def export_docx(
     include_changes: bool | None = None,
 ) -> Path:
     """Write the Word appendix and log the export."""
-    canonical, label, data = report_docx_bytes(
+    rendered = report_docx_bytes(
         repo,
         code=code,
         period=period,
@@ -590,11 +587,4 @@ def export_docx(
         card_ref=card_ref,
         include_changes=include_changes,
     )
-    target = output or paths.default_exports_dir() / default_filename(
-        canonical, label, card_ref, ".docx"
-    )
-    if output is None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    written = write_bytes_atomically(target, data)
-    repo.log_export("docx", canonical, label, str(written))
-    return written
+    return save_report(repo, "docx", rendered, output, card_ref)

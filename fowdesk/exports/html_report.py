@@ -20,11 +20,9 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from fowdesk import paths
 from fowdesk.domain.model import RAG_COLOURS, Rag
 from fowdesk.domain.model import Paragraph as TextParagraph
 from fowdesk.domain.summary import MilestoneDue
-from fowdesk.exports.files import write_bytes_atomically
 from fowdesk.exports.report_model import (
     BENEFIT_LABEL,
     KEY_HEADING,
@@ -37,10 +35,10 @@ from fowdesk.exports.report_model import (
     ReportRow,
     ReportSummary,
     clean_text,
-    default_filename,
     readable_text_colour,
     ref_label,
-    report_source,
+    rendered_report,
+    save_report,
     uk_date,
 )
 
@@ -483,17 +481,16 @@ def report_html_text(
     card_ref: str | None = None,
     include_changes: bool | None = None,
 ) -> tuple[str, str, str]:
-    """The report for ``period`` (default: the current one) as (code, period, HTML).
-
-    A published period renders from the snapshot frozen when it was
-    published, with the options it was published with, as its PDF does;
-    other options given explicitly are refused.
-    """
-    source = report_source(
-        repo, code=code, period=period, appendix=appendix, include_changes=include_changes
+    """The report for ``period`` (default: the current one) as (code, period, HTML)."""
+    return rendered_report(
+        repo,
+        render_html,
+        code=code,
+        period=period,
+        appendix=appendix,
+        card_ref=card_ref,
+        include_changes=include_changes,
     )
-    report = source.model(card_ref=card_ref, author=repo.user)
-    return source.code, source.period.label, render_html(report)
 
 
 def export_html(
@@ -507,7 +504,7 @@ def export_html(
     include_changes: bool | None = None,
 ) -> Path:
     """Write the accessible HTML report and log the export."""
-    canonical, label, html = report_html_text(
+    code, label, html = report_html_text(
         repo,
         code=code,
         period=period,
@@ -515,11 +512,4 @@ def export_html(
         card_ref=card_ref,
         include_changes=include_changes,
     )
-    target = output or paths.default_exports_dir() / default_filename(
-        canonical, label, card_ref, ".html"
-    )
-    if output is None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    written = write_bytes_atomically(target, html.encode("utf-8"))
-    repo.log_export("html", canonical, label, str(written))
-    return written
+    return save_report(repo, "html", (code, label, html.encode("utf-8")), output, card_ref)

@@ -42,13 +42,11 @@ from reportlab.platypus import Paragraph as ReportlabParagraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
-from fowdesk import paths
 from fowdesk.domain.changes import Change
 from fowdesk.domain.model import RAG_COLOURS, Programme, Rag
 from fowdesk.domain.model import Paragraph as TextParagraph
 from fowdesk.domain.publishing import ReportOptions
 from fowdesk.domain.summary import MilestoneDue
-from fowdesk.exports.files import write_bytes_atomically
 from fowdesk.exports.frozen import FrozenReport, frozen_report, published_options
 from fowdesk.exports.pdf_pages import (
     GREY,
@@ -71,6 +69,7 @@ from fowdesk.exports.report_model import (
     chosen_period,
     default_filename,
     ref_label,
+    save_report,
     source_for,
     uk_date,
 )
@@ -825,7 +824,7 @@ def export_report(
     include_changes: bool | None = None,
 ) -> Path:
     """Write the report (see :func:`report_pdf_bytes`) and log the export."""
-    canonical, label, pdf = report_pdf_bytes(
+    rendered = report_pdf_bytes(
         repo,
         code=code,
         period=period,
@@ -833,12 +832,7 @@ def export_report(
         card_ref=card_ref,
         include_changes=include_changes,
     )
-    target = output or paths.default_exports_dir() / default_filename(canonical, label, card_ref)
-    if output is None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    written = write_bytes_atomically(target, pdf)
-    repo.log_export("pdf", canonical, label, str(written))
-    return written
+    return save_report(repo, "pdf", rendered, output, card_ref)
 
 
 def render_frozen(frozen: FrozenReport, *, card_ref: str | None = None, author: str = "") -> bytes:

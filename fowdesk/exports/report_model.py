@@ -15,11 +15,14 @@ and Word files say what its PDF says.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
+from typing import TypeVar
 
+from fowdesk import paths
 from fowdesk.domain.changes import Change, ChangeKind
 from fowdesk.domain.leads import format_leads, normalise_code
 from fowdesk.domain.model import (
@@ -39,7 +42,10 @@ from fowdesk.domain.rag import RagResult, card_rag, milestone_rag
 from fowdesk.domain.summary import MilestoneDue, summarise
 from fowdesk.domain.textdiff import sentence_changes
 from fowdesk.errors import InvalidInput, NotFound
+from fowdesk.exports.files import write_bytes_atomically
 from fowdesk.exports.frozen import frozen_report, previous_published
+
+Rendered = TypeVar("Rendered")
 
 #: The four columns' shares of the table width, as the seed's table divides the page.
 COLUMN_SHARES = (0.27, 0.07, 0.37, 0.29)
@@ -741,3 +747,50 @@ def report_source(
     return source_for(
         repo, canonical, current, chosen, ReportOptions.given(appendix, include_changes)
     )
+
+
+def rendered_report(
+    repo,
+    render: Callable[[ReportModel], Rendered],
+    *,
+    code: str | None = None,
+    period: str | None = None,
+    appendix: str | None = None,
+    card_ref: str | None = None,
+    include_changes: bool | None = None,
+) -> tuple[str, str, Rendered]:
+    """The report for ``period`` (default: the current one) as (code, period, ``render(model)``).
+
+    A published period renders from the snapshot frozen when it was
+    published, with the options it was published with, as its PDF does;
+    other options given explicitly are refused. The HTML and Word exports
+    share it; the PDF's published reprints are stored bytes instead.
+    """
+    source = report_source(
+        repo, code=code, period=period, appendix=appendix, include_changes=include_changes
+    )
+    report = source.model(card_ref=card_ref, author=repo.user)
+    return source.code, source.period.label, render(report)
+
+
+def save_report(
+    repo,
+    kind: str,
+    rendered: tuple[str, str, bytes],
+    output: Path | None,
+    card_ref: str | None = None,
+) -> Path:
+    """Write a rendered report to ``output`` (default: the exports folder, named for it) and log it.
+
+    ``kind`` is the format's name ("pdf", "html", "docx"), which is also the
+    file's extension; every format is written and logged the same way.
+    """
+    code, label, data = rendered
+    target = output or paths.default_exports_dir() / default_filename(
+        code, label, card_ref, f".{kind}"
+    )
+    if output is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    written = write_bytes_atomically(target, data)
+    repo.log_export(kind, code, label, str(written))
+    return written
