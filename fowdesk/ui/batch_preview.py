@@ -17,16 +17,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPlainTextEdit,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,10 +30,15 @@ from fowdesk.exports.xlsx_import.batch import (
     file_line,
     return_name,
 )
-from fowdesk.ui.import_preview import CONFLICT, ImportPreviewModel, PreviewRow, preview_rows
+from fowdesk.ui.import_preview import (
+    CONFLICT,
+    ImportPreviewModel,
+    PreviewDialog,
+    PreviewRow,
+    preview_rows,
+)
 from fowdesk.ui.table_models import Index
-from fowdesk.ui.widgets.buttons import ImmediateButton
-from fowdesk.ui.widgets.sizing import fit_to_screen
+from fowdesk.ui.text import sentence
 
 CARD = "Card"
 BETWEEN = "Between returns"
@@ -64,7 +60,7 @@ def _between_rows(between: BetweenReturns) -> list[PreviewRow]:
     return [
         PreviewRow(
             CONFLICT,
-            f"{between.what} – {return_name(cs)}, {conflict.place}",
+            f"{sentence(between.what)} – {return_name(cs)}, {conflict.place}",
             between.label,
             f"database: {between.database}",
             f"{return_name(cs)}: {conflict.change.now}",
@@ -140,6 +136,9 @@ class BatchPreviewModel(ImportPreviewModel):
             return QBrush(QColor("#F4F6FA"))
         return super().row_background(row)
 
+    def spans_row(self, row: PreviewRow) -> bool:
+        return row.heading or row.kind == CARD
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (
             role == Qt.ItemDataRole.FontRole
@@ -152,7 +151,7 @@ class BatchPreviewModel(ImportPreviewModel):
         return super().data(index, role)
 
 
-class BatchPreviewDialog(QDialog):
+class BatchPreviewDialog(PreviewDialog):
     """Lists a batch; ``exec()`` returns Accepted only when the officer chose Apply."""
 
     def __init__(self, batch: ReturnBatch, parent: QWidget | None = None) -> None:
@@ -161,108 +160,42 @@ class BatchPreviewDialog(QDialog):
         count = len(batch.files)
         self.setWindowTitle(f"Import returns – {count} file{'s' if count != 1 else ''}")
         self.setAccessibleName("Import returns preview")
-        layout = QVBoxLayout(self)
-        self.summary_label = QLabel()
-        self.summary_label.setWordWrap(True)
-        layout.addWidget(self.summary_label)
-
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_list = QPlainTextEdit()
-        self.problems_list.setReadOnly(True)
-        self.problems_list.setAccessibleName("Files that need fixing")
-        self.problems_list.setMaximumHeight(150)
         to_fix = batch.to_fix
-        if to_fix:
-            self.problems_label.setText(
-                f"<b>{len(to_fix)} file{'s' if len(to_fix) != 1 else ''} need"
-                f"{'s' if len(to_fix) == 1 else ''} fixing</b> – correct them and import the "
-                "returns again; nothing can be applied until then:"
-            )
-            lines = []
-            for item in to_fix:
-                if item.problem:
-                    lines.append(item.problem)
-                elif item.change_set is not None:
-                    lines.append(f"{item.path}:")
-                    lines += [f"    {p}" for p in item.change_set.problems]
-            self.problems_list.setPlainText("\n".join(lines))
-            layout.addWidget(self.problems_label)
-            layout.addWidget(self.problems_list)
-        else:
-            self.problems_label.hide()
-            self.problems_list.hide()
+        lines = []
+        for item in to_fix:
+            if item.problem:
+                lines.append(item.problem)
+            elif item.change_set is not None:
+                lines.append(f"{item.path}:")
+                lines += [f"    {p}" for p in item.change_set.problems]
 
         self.left_out_label = QLabel()
         self.left_out_label.setWordWrap(True)
         self.left_out_label.setAccessibleName("Files left out")
         notes = [file_line(item) for item in batch.left_out]
         notes += [f"{p.name}: not an Excel workbook, not read" for p in batch.ignored]
-        if notes:
-            self.left_out_label.setText(
-                "<b>Left out</b> (nothing of these is imported):<br>"
-                + "<br>".join(_escape(line) for line in notes)
-            )
-            layout.addWidget(self.left_out_label)
-        else:
-            self.left_out_label.hide()
-
-        self.model = BatchPreviewModel(batch_rows(batch), self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName("Changes in the returns")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setWordWrap(True)
-        self.view.setTabKeyNavigation(False)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for column in (0, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for number in range(self.model.rowCount()):
-            row = self.model.preview_row(number)
-            if row.heading or row.kind == CARD:
-                self.view.setSpan(number, 0, 1, 5)
-        self.choice_boxes: dict[int, QComboBox] = {}
-        for number in self.model.conflict_rows():
-            box = QComboBox()
-            box.addItems([r.value for r in Resolution])
-            box.setAccessibleName(f"Choice for {self.model.preview_row(number).item}")
-            box.currentIndexChanged.connect(lambda _i, n=number: self._box_chosen(n))
-            self.view.setIndexWidget(self.model.index(number, 5), box)
-            self.choice_boxes[number] = box
-        layout.addWidget(self.view, 1)
-
-        conflicts = [c for cs in batch.change_sets for c in cs.conflicts]
-        choices = QHBoxLayout()
-        self.take_button = ImmediateButton("&Take the return's value")
-        self.keep_button = ImmediateButton("&Keep the database's")
-        for button, resolution in (
-            (self.take_button, Resolution.TAKE_RETURN),
-            (self.keep_button, Resolution.KEEP_DATABASE),
-        ):
-            button.setToolTip("For the selected conflicts")
-            button.clicked.connect(lambda _c=False, r=resolution: self.choose_selected(r))
-            button.setEnabled(bool(conflicts) and not batch.needs_fixing)
-            choices.addWidget(button)
-        choices.addStretch(1)
-        if conflicts:
-            layout.addLayout(choices)
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
+        self.left_out_label.setText(
+            "<b>Left out</b> (nothing of these is imported):<br>"
+            + "<br>".join(_escape(line) for line in notes)
         )
-        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
-        self.apply_button.setText("&Apply all returns")
-        self.apply_button.clicked.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setDefault(True)
-        layout.addWidget(self.buttons)
-        self._refresh()
-        fit_to_screen(self, 1240, 680)
+        self._build(
+            BatchPreviewModel(batch_rows(batch)),
+            table_name="Changes in the returns",
+            problems=(
+                "Files that need fixing",
+                f"<b>{len(to_fix)} file{'s' if len(to_fix) != 1 else ''} need"
+                f"{'s' if len(to_fix) == 1 else ''} fixing</b> – correct them and import the "
+                "returns again; nothing can be applied until then:",
+                lines,
+            ),
+            has_conflicts=any(cs.conflicts for cs in batch.change_sets),
+            needs_fixing=batch.needs_fixing,
+            apply_text="&Apply all returns",
+            above_table=[self.left_out_label] if notes else [],
+            size=(1240, 680),
+        )
+        if not notes:
+            self.left_out_label.hide()
 
     # ------------------------------------------------------------------ choices
 
@@ -271,37 +204,22 @@ class BatchPreviewDialog(QDialog):
             (n for n in self.choice_boxes if self.model.preview_row(n).conflict is conflict), None
         )
 
-    def _box_chosen(self, number: int) -> None:
-        conflict = self.model.preview_row(number).conflict
-        if conflict is None:
-            return
-        resolution = Resolution(self.choice_boxes[number].currentText())
+    def _settle(self, number: int, conflict: Conflict, resolution: Resolution) -> None:
         between = self.batch.between_for(conflict)
-        if between is not None and resolution is Resolution.TAKE_RETURN:
-            # One return's value at most: taking it keeps the database's against the others.
-            taker = next(cs for cs, c in between.claims if c is conflict)
-            between.take(taker)
-            for _, other in between.claims:
-                row = self._conflict_row(other)
-                if row is not None and other is not conflict:
-                    box = self.choice_boxes[row]
-                    box.blockSignals(True)
-                    box.setCurrentText(Resolution.KEEP_DATABASE.value)
-                    box.blockSignals(False)
-                    self.model.choice_changed(row)
-        else:
+        if between is None or resolution is not Resolution.TAKE_RETURN:
             conflict.resolution = resolution
-        self.model.choice_changed(number)
-        self._refresh()
-
-    def choose(self, number: int, resolution: Resolution) -> None:
-        """Settle the conflict on preview row ``number``."""
-        self.choice_boxes[number].setCurrentText(resolution.value)
-
-    def choose_selected(self, resolution: Resolution) -> None:
-        for index in self.view.selectionModel().selectedRows():
-            if index.row() in self.choice_boxes:
-                self.choose(index.row(), resolution)
+            return
+        # One return's value at most: taking it keeps the database's against the others.
+        taker = next(cs for cs, c in between.claims if c is conflict)
+        between.take(taker)
+        for _, other in between.claims:
+            row = self._conflict_row(other)
+            if row is not None and other is not conflict:
+                box = self.choice_boxes[row]
+                box.blockSignals(True)
+                box.setCurrentText(Resolution.KEEP_DATABASE.value)
+                box.blockSignals(False)
+                self.model.choice_changed(row)
 
     def conflict_rows_for(self, text: str) -> list[int]:
         """Rows of conflicts whose item mentions ``text`` (tests and the keyboard use this)."""

@@ -190,6 +190,10 @@ class ImportPreviewModel(ReadOnlyTableModel[PreviewRow]):
     def conflict_rows(self) -> list[int]:
         return [n for n in range(self.row_total()) if self.row_at(n).conflict is not None]
 
+    def spans_row(self, row: PreviewRow) -> bool:
+        """Whether the row is one line across the table (a section's heading)."""
+        return row.heading
+
     def choice_changed(self, number: int) -> None:
         index = self.index(number, 5)
         self.dataChanged.emit(index, index)
@@ -205,43 +209,58 @@ def imported_message(change_set: ChangeSet, result: ImportResult) -> str:
     return " ".join(lines)
 
 
-class ImportPreviewDialog(QDialog):
-    """Lists the change set; ``exec()`` returns Accepted only when the officer chose Apply."""
+class PreviewDialog(QDialog):
+    """What the import preview and the batch preview share.
 
-    def __init__(self, change_set: ChangeSet, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.change_set = change_set
-        self.setWindowTitle(f"Import return – {change_set.path.name}")
-        self.setAccessibleName("Import preview")
+    A summary, what needs fixing (while anything does, nothing can be
+    applied), one table of rows with a choice box on each conflict, Take and
+    Keep for the selected conflicts, Apply and Cancel. Enter never applies
+    or settles anything: Cancel is the default button and the table has the
+    focus. Subclasses fill it in with :meth:`_build` and say what the summary
+    is in :meth:`_refresh`.
+    """
+
+    def _build(
+        self,
+        model: ImportPreviewModel,
+        *,
+        table_name: str,
+        problems: tuple[str, str, Sequence[str]],
+        has_conflicts: bool,
+        needs_fixing: bool,
+        apply_text: str,
+        above_table: Sequence[QWidget] = (),
+        below_choices: Sequence[QWidget] = (),
+        size: tuple[int, int] = (1240, 640),
+    ) -> None:
+        """Lay the dialog out; ``problems`` is (accessible name, heading, lines), no lines none."""
         layout = QVBoxLayout(self)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
 
-        self.problems_label = QLabel()
+        problems_name, problems_heading, problem_lines = problems
+        self.problems_label = QLabel(problems_heading)
         self.problems_label.setWordWrap(True)
         self.problems_list = QPlainTextEdit()
         self.problems_list.setReadOnly(True)
-        self.problems_list.setAccessibleName("Cells that need fixing")
-        self.problems_list.setPlainText("\n".join(str(p) for p in change_set.problems))
-        self.problems_list.setMaximumHeight(140)
-        if change_set.problems:
-            count = len(change_set.problems)
-            self.problems_label.setText(
-                f"<b>{count} cell{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
-                "fixing</b> – correct them in the return and import it again; nothing can be "
-                "applied until then:"
-            )
+        self.problems_list.setAccessibleName(problems_name)
+        self.problems_list.setPlainText("\n".join(problem_lines))
+        self.problems_list.setMaximumHeight(150)
+        if problem_lines:
             layout.addWidget(self.problems_label)
             layout.addWidget(self.problems_list)
         else:
             self.problems_label.hide()
             self.problems_list.hide()
+        for widget in above_table:
+            layout.addWidget(widget)
 
-        self.model = ImportPreviewModel(preview_rows(change_set), self)
+        self.model = model
+        model.setParent(self)
         self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName("Changes in the return")
+        self.view.setModel(model)
+        self.view.setAccessibleName(table_name)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
@@ -252,18 +271,18 @@ class ImportPreviewDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for column in (0, 2):  # What, Field
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        if self.model.rowCount() <= WRAP_ROWS_UP_TO:
+        if model.rowCount() <= WRAP_ROWS_UP_TO:
             self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for number in range(self.model.rowCount()):
-            if self.model.preview_row(number).heading:
+        for number in range(model.rowCount()):
+            if model.spans_row(model.preview_row(number)):
                 self.view.setSpan(number, 0, 1, 5)
         self.choice_boxes: dict[int, QComboBox] = {}
-        for number in self.model.conflict_rows():
+        for number in model.conflict_rows():
             box = QComboBox()
             box.addItems([r.value for r in Resolution])
-            box.setAccessibleName(f"Choice for {self.model.preview_row(number).item}")
+            box.setAccessibleName(f"Choice for {model.preview_row(number).item}")
             box.currentIndexChanged.connect(lambda _i, n=number: self._box_chosen(n))
-            self.view.setIndexWidget(self.model.index(number, 5), box)
+            self.view.setIndexWidget(model.index(number, 5), box)
             self.choice_boxes[number] = box
         layout.addWidget(self.view, 1)
 
@@ -278,29 +297,81 @@ class ImportPreviewDialog(QDialog):
             button.setToolTip("For the selected conflicts")
             button.setAutoDefault(False)  # Enter in the dialog never settles a conflict
             button.clicked.connect(lambda _c=False, r=resolution: self.choose_selected(r))
-            button.setEnabled(bool(change_set.conflicts) and not change_set.needs_fixing)
+            button.setEnabled(has_conflicts and not needs_fixing)
             choices.addWidget(button)
         choices.addStretch(1)
-        if change_set.conflicts:
+        if has_conflicts:
             layout.addLayout(choices)
+        for widget in below_choices:
+            layout.addWidget(widget)
 
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.setText(apply_text)
+        self.apply_button.clicked.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        layout.addWidget(self.buttons)
+        self._refresh()
+        fit_to_screen(self, *size)
+        self.view.setFocus()  # Tab reaches the buttons
+
+    def _refresh(self) -> None:
+        """Say in the summary what Apply would do, and enable it only when it can."""
+        raise NotImplementedError
+
+    def _box_chosen(self, number: int) -> None:
+        conflict = self.model.preview_row(number).conflict
+        if conflict is not None:
+            self._settle(number, conflict, Resolution(self.choice_boxes[number].currentText()))
+            self.model.choice_changed(number)
+        self._refresh()
+
+    def _settle(self, number: int, conflict: Conflict, resolution: Resolution) -> None:
+        """Record the officer's choice for the conflict on row ``number``."""
+        conflict.resolution = resolution
+
+    def choose(self, number: int, resolution: Resolution) -> None:
+        """Settle the conflict on preview row ``number``."""
+        self.choice_boxes[number].setCurrentText(resolution.value)
+
+    def choose_selected(self, resolution: Resolution) -> None:
+        for index in self.view.selectionModel().selectedRows():
+            if index.row() in self.choice_boxes:
+                self.choose(index.row(), resolution)
+
+
+class ImportPreviewDialog(PreviewDialog):
+    """Lists the change set; ``exec()`` returns Accepted only when the officer chose Apply."""
+
+    def __init__(self, change_set: ChangeSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.change_set = change_set
+        self.setWindowTitle(f"Import return – {change_set.path.name}")
+        self.setAccessibleName("Import preview")
+        count = len(change_set.problems)
         note = QLabel(
             "RAG is worked out by fowdesk: a changed RAG cell is not imported — use "
             "“RAG override” with a reason. Rows missing from the return are never deleted."
         )
         note.setWordWrap(True)
-        layout.addWidget(note)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
+        self._build(
+            ImportPreviewModel(preview_rows(change_set)),
+            table_name="Changes in the return",
+            problems=(
+                "Cells that need fixing",
+                f"<b>{count} cell{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
+                "fixing</b> – correct them in the return and import it again; nothing can be "
+                "applied until then:",
+                [str(p) for p in change_set.problems],
+            ),
+            has_conflicts=bool(change_set.conflicts),
+            needs_fixing=change_set.needs_fixing,
+            apply_text="&Apply changes",
+            below_choices=[note],
         )
-        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
-        self.apply_button.setText("&Apply changes")
-        self.apply_button.clicked.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self._refresh()
-        fit_to_screen(self, 1240, 640)
-        self.view.setFocus()  # Tab reaches the buttons; Enter applies nothing by surprise
 
     @property
     def nothing_to_show(self) -> str:
@@ -312,23 +383,6 @@ class ImportPreviewDialog(QDialog):
         if earlier:
             return f"{change_set.path.name}: {earlier[0].lower()}{earlier[1:]}; nothing new."
         return f"{change_set.path.name}: no changes — the database already holds it."
-
-    def _box_chosen(self, number: int) -> None:
-        conflict = self.model.preview_row(number).conflict
-        box = self.choice_boxes[number]
-        if conflict is not None:
-            conflict.resolution = Resolution(box.currentText())
-            self.model.choice_changed(number)
-        self._refresh()
-
-    def choose(self, number: int, resolution: Resolution) -> None:
-        """Settle the conflict on preview row ``number``."""
-        self.choice_boxes[number].setCurrentText(resolution.value)
-
-    def choose_selected(self, resolution: Resolution) -> None:
-        for index in self.view.selectionModel().selectedRows():
-            if index.row() in self.choice_boxes:
-                self.choose(index.row(), resolution)
 
     def _refresh(self) -> None:
         change_set = self.change_set

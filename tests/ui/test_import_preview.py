@@ -16,8 +16,10 @@ from return_helpers import column, export, row_of, set_cell
 from fowdesk.domain.change_set import Resolution
 from fowdesk.domain.model import MilestoneStatus
 from fowdesk.exports.xlsx_import import read_return
+from fowdesk.exports.xlsx_import.batch import read_returns
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import prompts
+from fowdesk.ui.batch_preview import BatchPreviewDialog
 from fowdesk.ui.import_preview import CONFLICT, ImportPreviewDialog
 
 
@@ -219,3 +221,42 @@ def test_the_window_leaves_a_kept_conflict_and_says_where(
     assert "Applied 1 change(s)" in text
     assert "1 conflict left for someone to settle: Milestones row 3 (Status)" in text
     assert window.repo.milestone(contested.uuid).status is MilestoneStatus.DELAYED
+
+
+def batch_of_one(db: Path, path: Path) -> Any:
+    repo = Repository.open(db, user="pmo")
+    try:
+        return read_returns(repo, [path])
+    finally:
+        repo.close()
+
+
+@pytest.mark.parametrize("kind", ["one return", "batch"])
+@pytest.mark.parametrize("focus_on", ["view", "take_button", "keep_button"])
+def test_enter_in_the_preview_applies_nothing_and_settles_nothing(
+    qtbot: Any, seeded_path: Path, tmp_path: Path, kind: str, focus_on: str
+) -> None:
+    """Cancel is the default button: Enter on the table or on Take/Keep never writes a return
+    and never settles a conflict (the batch preview's Take/Keep took Enter as a click)."""
+    path, _contested = contested_return(seeded_path, tmp_path)
+    if kind == "batch":
+        batch = batch_of_one(seeded_path, path)
+        conflict = batch.change_sets[0].conflicts[0]
+        dialog: Any = BatchPreviewDialog(batch)
+    else:
+        change_set = preview_of(seeded_path, path)
+        conflict = change_set.conflicts[0]
+        dialog = ImportPreviewDialog(change_set)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.view.hasFocus()  # where the preview opens
+    dialog.view.selectRow(dialog.model.conflict_rows()[0])
+    widget = getattr(dialog, focus_on)
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+    assert not dialog.isVisible()  # Enter is Cancel
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert conflict.resolution is Resolution.KEEP_DATABASE

@@ -331,7 +331,7 @@ def test_import_returns_previews_three_returns_and_settles_the_conflict_between_
         seen["summary"] = dialog.summary_label.text()
         rows = [dialog.model.preview_row(n) for n in range(dialog.model.rowCount())]
         seen["items"] = [(r.kind, r.item) for r in rows]
-        between = dialog.conflict_rows_for("recommendation 18")
+        between = dialog.conflict_rows_for("Recommendation 18")
         assert len(between) == 2
         # Select SSM's value and press Alt+T: SSM's is taken, EDT's kept as the database has it.
         ssm_row = next(n for n in between if "SSM's return" in dialog.model.preview_row(n).item)
