@@ -133,7 +133,7 @@ def test_history_panel_shows_who_changed_what(window: MainWindow, qtbot) -> None
     open_card(window, "4")
     replace_text(qtbot, window.editor.title_edit, "Simplify adult learning")
     window.editor.tabs.setCurrentIndex(3)
-    model = window.editor.history_model
+    model = window.editor.history.model
     row = [model.index(0, c).data() for c in range(model.columnCount())]
     assert row[HistoryModel.WHO] == "officer"
     assert row[HistoryModel.WHAT] == "title"
@@ -145,26 +145,26 @@ def test_history_panel_shows_who_changed_what(window: MainWindow, qtbot) -> None
 def test_status_theme_and_leads_save_as_chosen(window: MainWindow, opener) -> None:
     open_card(window, "9")
     editor = window.editor
-    editor.status_combo.setCurrentText("On hold")
-    editor.status_combo.activated.emit(editor.status_combo.currentIndex())
+    editor.details.status_combo.setCurrentText("On hold")
+    editor.details.status_combo.activated.emit(editor.details.status_combo.currentIndex())
     theme = window.programme.themes[1]
-    editor.theme_combo.setCurrentIndex(editor.theme_combo.findData(theme))
-    editor.theme_combo.activated.emit(editor.theme_combo.currentIndex())
-    hod = next(a for a in editor.leads_menu.actions() if a.data() == "HOD")
+    editor.details.theme_combo.setCurrentIndex(editor.details.theme_combo.findData(theme))
+    editor.details.theme_combo.activated.emit(editor.details.theme_combo.currentIndex())
+    hod = next(a for a in editor.details.leads_menu.actions() if a.data() == "HOD")
     hod.setChecked(True)
     card = card_in_file(opener.repo, "9")
     assert str(card.status) == "On hold"
     assert card.theme == theme
     assert card.leads == ["HOD", "SSM"] or card.leads == ["SSM", "HOD"]
-    assert editor.leads_button.text().replace("&&", "&") in ("SSM/HOD", "HOD/SSM")
+    assert editor.details.leads_button.text().replace("&&", "&") in ("SSM/HOD", "HOD/SSM")
 
 
 def test_rag_override_shows_with_its_reason(window: MainWindow, opener, qtbot) -> None:
     open_card(window, "10")
     editor = window.editor
-    editor.override_combo.setCurrentIndex(editor.override_combo.findData("A"))
-    editor.override_combo.activated.emit(editor.override_combo.currentIndex())
-    replace_text(qtbot, editor.override_reason, "Funding not yet confirmed")
+    editor.details.override_combo.setCurrentIndex(editor.details.override_combo.findData("A"))
+    editor.details.override_combo.activated.emit(editor.details.override_combo.currentIndex())
+    replace_text(qtbot, editor.details.override_reason, "Funding not yet confirmed")
     card = card_in_file(opener.repo, "10")
     assert card.rag_override is not None and card.rag_override.value == "A"
     assert card.rag_override_reason == "Funding not yet confirmed"
@@ -179,9 +179,9 @@ def test_carry_forward_copies_last_periods_narrative(opener, qtbot) -> None:
     window = opener.open()
     open_card(window, "2", tab=1)
     editor = window.editor
-    assert "DigitalMe" in editor.previous_view.toPlainText()
+    assert "DigitalMe" in editor.progress.previous_view.toPlainText()
     assert editor.progress_edit.toPlainText() == ""
-    qtbot.mouseClick(editor.carry_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.progress.carry_button, Qt.MouseButton.LeftButton)
     card = card_in_file(opener.repo, "2")
     assert card.progress_for("March 2020") == card.progress_for("February 2020")
     assert "DigitalMe" in editor.progress_edit.toPlainText()
@@ -295,7 +295,7 @@ def test_a_target_that_cannot_be_read_is_flagged(window: MainWindow, opener) -> 
     assert "cannot read" in model.index(row, MilestoneTableModel.TARGET).data(
         Qt.ItemDataRole.ToolTipRole
     )
-    assert window.editor.milestone_hint.text().startswith("⚠ 1 target")
+    assert window.editor.milestones.hint.text().startswith("⚠ 1 target")
 
 
 def test_ctrl_n_adds_a_milestone_and_undo_removes_it(window: MainWindow, opener, qtbot) -> None:
@@ -318,7 +318,7 @@ def test_moving_a_milestone_down_keeps_the_new_order(window: MainWindow, opener,
     qtbot.mouseClick(editor.milestone_buttons["down"], Qt.MouseButton.LeftButton)
     after = [m.description for m in card_in_file(opener.repo, "2").milestones]
     assert after == [before[1], before[0], *before[2:]]
-    assert editor.selected_milestone().description == before[0]
+    assert editor.milestones.selected_milestone().description == before[0]
 
 
 # ---------------------------------------------------------------------- undo
@@ -591,7 +591,7 @@ MENU_POPUP_NOISE = pytest.mark.qt_log_ignore(
 
 
 def lead_action(editor, code: str):
-    return next(a for a in editor.leads_menu.actions() if a.data() == code)
+    return next(a for a in editor.details.leads_menu.actions() if a.data() == code)
 
 
 @MENU_POPUP_NOISE
@@ -599,7 +599,7 @@ def test_ticking_two_leads_keeps_the_menu_open_and_saves_both(opener, qtbot) -> 
     window = opener.open()
     open_card(window, "10")  # led by HOD
     editor = window.editor
-    menu = editor.leads_menu
+    menu = editor.details.leads_menu
 
     def tick(code: str) -> None:
         rect = menu.actionGeometry(lead_action(editor, code))
@@ -612,13 +612,13 @@ def test_ticking_two_leads_keeps_the_menu_open_and_saves_both(opener, qtbot) -> 
         tick("SSM")
         assert [a.data() for a in menu.actions() if a.isChecked()] == ["EDT", "SSM"]
 
-    with_menu_open(qtbot, editor.leads_button, menu, untick_hod_tick_edt_and_ssm)
+    with_menu_open(qtbot, editor.details.leads_button, menu, untick_hod_tick_edt_and_ssm)
     assert card_in_file(opener.repo, "10").leads == ["EDT", "SSM"]
-    assert editor.leads_button.text() == "EDT/SSM"
+    assert editor.details.leads_button.text() == "EDT/SSM"
 
     window = opener.reopen()
     open_card(window, "10")
-    assert window.editor.leads_button.text() == "EDT/SSM"
+    assert window.editor.details.leads_button.text() == "EDT/SSM"
     assert lead_action(window.editor, "EDT").isChecked()
     assert lead_action(window.editor, "SSM").isChecked()
     assert not lead_action(window.editor, "HOD").isChecked()
@@ -630,7 +630,7 @@ def test_leads_can_be_ticked_from_the_keyboard_without_the_menu_closing(
 ) -> None:
     open_card(window, "11")  # led by EDT; the key lists EDT, HOD, HoP & ED, SAH, SSM
     editor = window.editor
-    menu = editor.leads_menu
+    menu = editor.details.leads_menu
 
     def add_hod_with_space_then_done() -> None:
         qtbot.keyClick(menu, Qt.Key.Key_Down)
@@ -644,7 +644,7 @@ def test_leads_can_be_ticked_from_the_keyboard_without_the_menu_closing(
         qtbot.keyClick(menu, Qt.Key.Key_Return)
         assert not menu.isVisible()
 
-    with_menu_open(qtbot, editor.leads_button, menu, add_hod_with_space_then_done)
+    with_menu_open(qtbot, editor.details.leads_button, menu, add_hod_with_space_then_done)
     assert card_in_file(opener.repo, "11").leads == ["EDT", "HOD"]
     undo_with_keyboard(qtbot, window)
     assert card_in_file(opener.repo, "11").leads == ["EDT"]
@@ -652,10 +652,10 @@ def test_leads_can_be_ticked_from_the_keyboard_without_the_menu_closing(
 
 def test_a_card_without_deliverables_says_so(window: MainWindow) -> None:
     open_card(window, "1")
-    assert window.editor.deliverables_model.rowCount() == 0
-    assert "none yet" in window.editor.deliverables_label.text()
+    assert window.editor.details.deliverables_model.rowCount() == 0
+    assert "none yet" in window.editor.details.deliverables_label.text()
     open_card(window, "3")
-    assert window.editor.deliverables_label.text() == "Agreed deliverables:"
+    assert window.editor.details.deliverables_label.text() == "Agreed deliverables:"
 
 
 def test_a_long_rag_reason_is_cut_at_a_word_with_the_whole_reason_on_hover(
@@ -724,7 +724,7 @@ def test_a_title_stops_at_250_characters_and_the_counter_says_so(
     from fowdesk.domain.limits import TITLE_MAX_CHARS
 
     open_card(window, "5")
-    title, counter = window.editor.title_edit, window.editor.title_counter
+    title, counter = window.editor.title_edit, window.editor.details.title_counter
     assert counter.isVisible() and counter.text() == f"14/{TITLE_MAX_CHARS}"  # "Digital Skills"
     QGuiApplication.clipboard().setText("word " * 160)  # 800 characters pasted
     title.setFocus()
@@ -752,7 +752,7 @@ def test_a_title_longer_than_the_limit_already_stored_is_shown_whole_and_may_onl
     open_card(window, "5")
     title = window.editor.title_edit
     assert title.text() == long_title.strip()
-    assert "too long" in window.editor.title_counter.text()
+    assert "too long" in window.editor.details.title_counter.text()
     title.setFocus()
     title.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(title, "x")
@@ -772,14 +772,14 @@ def test_clearing_a_title_says_a_title_is_required_instead_of_putting_the_old_on
     qtbot.keyClick(title, Qt.Key.Key_Delete)
     qtbot.keyClick(title, Qt.Key.Key_Tab)  # leaving the field saves it
     assert title.text() == "", "the officer's empty box is left as typed"
-    assert editor.title_problem.isVisible()
-    assert editor.title_problem.text() == "A title is required"
+    assert editor.details.title_problem.isVisible()
+    assert editor.details.title_problem.text() == "A title is required"
     assert window.save_state.text() == "Title not saved: a title is required"
     assert card_in_file(opener.repo, "5").title == "Digital Skills", "nothing was saved"
     title.setFocus()
     qtbot.keyClicks(title, "Digital skills for all")
     qtbot.keyClick(title, Qt.Key.Key_Return)
-    assert not editor.title_problem.isVisible()
+    assert not editor.details.title_problem.isVisible()
     assert card_in_file(opener.repo, "5").title == "Digital skills for all"
 
 

@@ -42,8 +42,9 @@ def test_switching_programme_leaves_the_other_programmes_undo_behind(
     window: MainWindow, qtbot
 ) -> None:
     window.show_ref("4")
-    window.editor.status_combo.setCurrentText("On hold")
-    window.editor.status_combo.activated.emit(window.editor.status_combo.currentIndex())
+    status = window.editor.details.status_combo
+    status.setCurrentText("On hold")
+    status.activated.emit(status.currentIndex())
     assert window.undo_action.isEnabled()
     window.open_programme("DS2430")
     assert not window.undo_action.isEnabled()
@@ -143,8 +144,8 @@ def test_rag_column_is_a_letter_readable_without_colour(window: MainWindow) -> N
 def test_cross_reference_button_jumps_to_the_card_it_names(window: MainWindow, qtbot) -> None:
     window.show_ref("12")
     editor = window.editor
-    assert editor.cross_ref_button.isVisibleTo(window)
-    qtbot.mouseClick(editor.cross_ref_button, Qt.MouseButton.LeftButton)
+    assert editor.details.cross_ref_button.isVisibleTo(window)
+    qtbot.mouseClick(editor.details.cross_ref_button, Qt.MouseButton.LeftButton)
     assert editor.card is not None and editor.card.ref == "17"
     assert window.card_view.currentIndex().data() == "17"
 

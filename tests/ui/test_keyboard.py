@@ -174,14 +174,14 @@ def test_tab_goes_from_search_through_the_filters_list_and_editor_to_the_milesto
 def test_tab_walks_the_details_fields_in_order_then_leaves_the_editor(
     window: MainWindow, qtbot: Any
 ) -> None:
-    editor = window.editor
+    editor, details = window.editor, window.editor.details
     window.show_ref("12")  # rec 12 points to rec 17, so its Go to button shows
     focus(qtbot, window, editor.tabs.tabBar())
     walked = tab_walk(qtbot, 10)
     assert walked == [
-        editor.title_edit, editor.leads_button, editor.theme_combo, editor.status_combo,
-        editor.override_combo, editor.next_steps_edit, editor.cross_ref_edit,
-        editor.cross_ref_button, editor.deliverables_view, editor.add_deliverable_button,
+        details.title_edit, details.leads_button, details.theme_combo, details.status_combo,
+        details.override_combo, details.next_steps_edit, details.cross_ref_edit,
+        details.cross_ref_button, details.deliverables_view, details.add_deliverable_button,
     ]  # fmt: skip
 
 
@@ -437,7 +437,7 @@ def test_the_walker_finds_an_unnamed_control(window: MainWindow) -> None:
     stray = QLineEdit(window.editor.tabs.widget(0))
     stray.show()
     window.editor.tabs.setCurrentIndex(0)
-    assert unnamed_controls(window) == ["QLineEdit in QWidget"]
+    assert unnamed_controls(window) == ["QLineEdit in DetailsPanel"]
 
 
 # ---------------------------------------------------------------------- milestones
@@ -580,7 +580,7 @@ def test_every_column_of_the_card_is_in_view_on_a_laptop_at_125_percent(
     window.splitter.setSizes([round(1093 * 0.36), 1093 - round(1093 * 0.36)])
     window.show_ref("2")
     editor = window.editor
-    for page, view in ((MILESTONES_PAGE, editor.milestone_view), (3, editor.history_view)):
+    for page, view in ((MILESTONES_PAGE, editor.milestone_view), (3, editor.history.view)):
         editor.tabs.setCurrentIndex(page)
         qtbot.waitUntil(view.isVisible)
         assert view.horizontalScrollBar().maximum() == 0, editor.tabs.tabText(page)

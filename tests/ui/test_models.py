@@ -81,7 +81,7 @@ def test_the_windows_own_models_after_use(qtmodeltester, window: MainWindow, qtb
         window.card_model,
         window.proxy,
         window.editor.milestone_model,
-        window.editor.deliverables_model,
-        window.editor.history_model,
+        window.editor.details.deliverables_model,
+        window.editor.history.model,
     ):
         qtmodeltester.check(model)

@@ -90,7 +90,7 @@ def test_typing_into_the_published_february_is_impossible_and_the_banner_starts_
     )
     assert banner.button.text() == "Start March 2020…"
     assert editor.progress_edit.isReadOnly()
-    assert not editor.carry_button.isEnabled()
+    assert not editor.progress.carry_button.isEnabled()
     editor.progress_edit.setFocus()
     qtbot.keyClicks(editor.progress_edit, "Typed into a closed period")
     editor.flush()
@@ -132,7 +132,7 @@ def test_milestones_stay_editable_in_a_published_period_and_show_as_changes(
     open_card(window, "2", tab=2)
     editor = window.editor
     first = editor.milestone_model.milestone(0)
-    editor.select_milestone(first.uuid)
+    editor.milestones.select_milestone(first.uuid)
     qtbot.mouseClick(editor.milestone_buttons["complete"], Qt.MouseButton.LeftButton)
     assert str(opener.repo.milestone(first.uuid).status) == "Complete"  # type: ignore[union-attr]
     detail = editor.closed_banner.detail.text()

@@ -73,16 +73,16 @@ def test_history_shows_the_added_paragraph_word_by_word(
     qtbot.keyClick(window.editor.tabs, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
     window.editor.tabs.setCurrentIndex(3)
 
-    model = window.editor.history_model
+    model = window.editor.history.model
     newest = [model.index(0, c).data() for c in range(model.columnCount())]
     assert newest[HistoryModel.WHAT] == "progress (March 2020)"
     assert newest[HistoryModel.WAS] != newest[HistoryModel.NOW], "two identical truncations"
-    assert window.editor.history_view.currentIndex().row() == 0
-    html = window.editor.history_diff.toHtml()
+    assert window.editor.history.view.currentIndex().row() == 0
+    html = window.editor.history.diff.toHtml()
     assert (
-        "Skills board approved the pilot schools list." in window.editor.history_diff.toPlainText()
+        "Skills board approved the pilot schools list." in window.editor.history.diff.toPlainText()
     )
-    said = window.editor.history_diff.accessibleDescription().split(": ", 1)[1].split("; ")
+    said = window.editor.history.diff.accessibleDescription().split(": ", 1)[1].split("; ")
     assert said == [
         f"removed: {first_word}",
         "added: • Skills board approved the pilot schools list.",
@@ -110,7 +110,7 @@ def test_31_02_2020_is_refused_in_the_completed_on_cell_and_kept_as_typed(
     assert box.isVisible(), "Enter on an impossible date closed the cell"
     assert box.text() == "31/02/2020"
     assert box.problem() == "'31/02/2020' is not a date: February 2020 has 29 days"
-    assert window.editor.milestone_problem.text() == box.problem()
+    assert window.editor.milestones.problem.text() == box.problem()
     qtbot.keyClick(box, Qt.Key.Key_Backspace)  # 31/02/202: a year still being typed
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert box.text() == "31/02/202", "a partial date was turned into another"

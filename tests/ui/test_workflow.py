@@ -404,7 +404,7 @@ def test_an_officers_whole_cycle(
     qtbot.keyClicks(editor.progress_edit, "- RSA exemption cleared by procurement board")
     editor.tabs.setCurrentIndex(2)  # leaving the narrative saves it
     first = editor.card.milestones[0]
-    editor.select_milestone(first.uuid)
+    editor.milestones.select_milestone(first.uuid)
     qtbot.mouseClick(editor.milestone_buttons["complete"], Qt.MouseButton.LeftButton)
     card = repo.load_programme("FOW").card("2")
     assert card is not None
