@@ -19,6 +19,12 @@ The rules (DESIGN.md, Storage rules) in one place:
   front and land whole or not at all. A lock is waited for up to a limit
   (:func:`default_lock_timeout`), visibly when a listener is set, and then
   reported as :class:`LockedDatabase`, never as damage;
+* a read waits only for another program's *commit* (the short moment it
+  holds the file exclusively), never for its whole write. So a connection
+  that must not wait for writers (the window's, :func:`set_lock_timeout`)
+  still lets its reads ride out a commit, up to :data:`READ_WAIT_S`, while
+  its writes give up at once. A read refused past its limit is a
+  :class:`LockedDatabase` too, not a raw SQLite error;
 * SQLite errors are sorted by their result codes, not their message text;
 * migrations are numbered, each atomic, and a backup is taken with SQLite's
   online backup API before any of them runs.
@@ -38,7 +44,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePath, PureWindowsPath
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import sqlite_utils
@@ -70,6 +76,13 @@ DEFAULT_LOCK_TIMEOUT_S = 30.0
 ENV_LOCK_TIMEOUT = "FOWDESK_LOCK_TIMEOUT"
 #: After this long a waiting command says it is waiting.
 LOCK_NOTICE_AFTER_S = 1.0
+#: The least a read waits for another program's commit, however short the write limit.
+#: A rollback-journal commit holds the file exclusively only while it writes its pages
+#: and syncs (milliseconds; a large import on a network share, a few hundred); past
+#: this the other program is doing something longer, and the read says so.
+READ_WAIT_S = 1.0
+#: SQLite's result codes for "another connection has the lock".
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 Migration = Callable[[sqlite_utils.Database], None]
 T = TypeVar("T")
@@ -128,15 +141,49 @@ def sqlite_uri(path: PurePath, mode: str) -> str:
 
 
 class _Connection(sqlite3.Connection):
-    """A connection that remembers its file, so errors can name it and outputs avoid it."""
+    """A connection that remembers its file and its lock limits.
+
+    Its file, so errors can name it and outputs avoid it. Its limits: how
+    long a write waits for another program's lock (:func:`lock_timeout_of`),
+    and SQLite's busy timeout in force, which between transactions is how
+    long a read waits for another program's commit.
+    """
 
     path: Path
     #: Readable from any thread (the connection itself may be used only by its own).
     closed = False
+    #: How long a write transaction waits for another program's lock (seconds).
+    write_wait_s: float
+    #: SQLite's busy timeout now in force (seconds); see :func:`_set_busy_timeout`.
+    busy_wait_s: float
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        """Run a statement; a read refused by another program's lock is a :class:`LockedDatabase`.
+
+        A statement outside a transaction takes its own lock (for a read,
+        the shared lock another program's commit keeps it from): refused past
+        the busy timeout, SQLite's "database is locked" becomes the one line.
+        Inside a transaction the error is left to :func:`immediate`, which
+        rolls back and says how long the write waited.
+        """
+        outside = not self.in_transaction
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            if outside and _primary(exc) in _BUSY_CODES:
+                raise LockedDatabase(
+                    _locked_message(self.path, self.busy_wait_s), self.busy_wait_s
+                ) from exc
+            raise
 
     def close(self) -> None:
         self.closed = True
         super().close()
+
+
+def _execute_untranslated(conn: sqlite3.Connection, sql: str) -> sqlite3.Cursor:
+    """``sql`` with SQLite's own errors, for a step whose lock wait the caller manages."""
+    return sqlite3.Connection.execute(conn, sql)
 
 
 _open_connections: weakref.WeakSet[_Connection] = weakref.WeakSet()
@@ -185,18 +232,54 @@ def _connect(path: Path, mode: str, lock_timeout: float) -> sqlite3.Connection:
         raise translate_sqlite_error(exc, path) from exc
     assert isinstance(conn, _Connection)
     conn.path = absolute
+    conn.write_wait_s = conn.busy_wait_s = lock_timeout
     with _open_connections_lock:
         _open_connections.add(conn)
     return conn
 
 
 def lock_timeout_of(conn: sqlite3.Connection) -> float:
-    """The connection's lock-wait limit in seconds."""
+    """How long a write on this connection waits for another program's lock (seconds)."""
+    if isinstance(conn, _Connection):
+        return conn.write_wait_s
+    return _busy_timeout_of(conn)
+
+
+def read_wait_of(conn: sqlite3.Connection) -> float:
+    """How long a read on this connection waits for another program's commit (seconds)."""
+    if isinstance(conn, _Connection) and not conn.in_transaction:
+        return conn.busy_wait_s
+    return _busy_timeout_of(conn)
+
+
+def set_lock_timeout(
+    conn: sqlite3.Connection, seconds: float, *, reads: float | None = None
+) -> None:
+    """Writes wait ``seconds`` for another program's lock; reads wait ``reads``.
+
+    ``reads`` defaults to ``seconds`` but never less than :data:`READ_WAIT_S`:
+    a short limit is for not waiting on another program's *write* (the
+    window's writes are queued instead), and a read only ever waits for a
+    commit, which is short. Failing every read during every commit of a
+    colleague's import would be the window's loss, not a safeguard.
+    """
+    if not isinstance(conn, _Connection):
+        _set_busy_timeout(conn, seconds)
+        return
+    conn.write_wait_s = seconds
+    _set_busy_timeout(conn, max(seconds, READ_WAIT_S) if reads is None else reads)
+
+
+def _busy_timeout_of(conn: sqlite3.Connection) -> float:
     return int(conn.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000
 
 
-def set_lock_timeout(conn: sqlite3.Connection, seconds: float) -> None:
-    conn.execute(f"PRAGMA busy_timeout = {max(0, round(seconds * 1000))}")
+def _set_busy_timeout(conn: sqlite3.Connection, seconds: float) -> None:
+    """Set SQLite's busy timeout (every lock wait), keeping our note of it in step."""
+    milliseconds = max(0, round(seconds * 1000))
+    conn.execute(f"PRAGMA busy_timeout = {milliseconds}")
+    if isinstance(conn, _Connection):
+        conn.busy_wait_s = milliseconds / 1000
 
 
 def _path_of(conn: sqlite3.Connection) -> Path | None:
@@ -309,22 +392,27 @@ _NOT_DAMAGE = {
 
 
 def _with_visible_wait(conn: sqlite3.Connection, step: Callable[[], T]) -> T:
-    """Run a retryable ``step``; if a lock holds it past a second, say so and go on waiting."""
-    limit = lock_timeout_of(conn)
+    """Run a retryable ``step``; if a lock holds it past a second, say so and go on waiting.
+
+    The step waits as long as the busy timeout now in force; its statements
+    must raise SQLite's own errors (:func:`_execute_untranslated`, or inside
+    a transaction).
+    """
+    limit = _busy_timeout_of(conn)
     if _lock_wait_listener is None or limit <= LOCK_NOTICE_AFTER_S:
         return step()
-    set_lock_timeout(conn, LOCK_NOTICE_AFTER_S)
+    _set_busy_timeout(conn, LOCK_NOTICE_AFTER_S)
     try:
         try:
             return step()
         except sqlite3.OperationalError as exc:
-            if _primary(exc) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            if _primary(exc) not in _BUSY_CODES:
                 raise
         _notify_lock_wait()
-        set_lock_timeout(conn, limit - LOCK_NOTICE_AFTER_S)
+        _set_busy_timeout(conn, limit - LOCK_NOTICE_AFTER_S)
         return step()
     finally:
-        set_lock_timeout(conn, limit)
+        _set_busy_timeout(conn, limit)
 
 
 # ----------------------------------------------------------------- recovery
@@ -388,7 +476,9 @@ def _recover_interrupted_write(
     conn = _connect(path, "rw", lock_timeout)
     try:
         # The first read takes a shared lock, which is when SQLite rolls back.
-        _with_visible_wait(conn, lambda: conn.execute("PRAGMA schema_version").fetchone())
+        _with_visible_wait(
+            conn, lambda: _execute_untranslated(conn, "PRAGMA schema_version").fetchone()
+        )
     except sqlite3.Error as exc:
         if _cannot_write_here(exc):
             raise FowdeskError(
@@ -415,7 +505,9 @@ def _journal_is_hot(path: Path, lock_timeout: float) -> bool:
     """Ask SQLite: a read-only connection refuses a journal it would have to roll back."""
     conn = _connect(path, "ro", lock_timeout)
     try:
-        _with_visible_wait(conn, lambda: conn.execute("PRAGMA schema_version").fetchone())
+        _with_visible_wait(
+            conn, lambda: _execute_untranslated(conn, "PRAGMA schema_version").fetchone()
+        )
     except sqlite3.Error as exc:
         if exc.sqlite_errorcode == sqlite3.SQLITE_READONLY_ROLLBACK:
             return True
@@ -606,8 +698,10 @@ def immediate(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     sqlite-utils' ``atomic()`` opens a plain ``BEGIN``; inside this block its
     calls become savepoints, so the whole block still lands or not at all.
     Nested use joins the outer transaction. A lock held elsewhere is waited
-    for up to the connection's limit; any SQLite error inside the block rolls
-    it back and is raised as one clear line when the user can act on it.
+    for up to the connection's write limit (:func:`lock_timeout_of`), the
+    commit included; any SQLite error inside the block rolls it back and is
+    raised as one clear line when the user can act on it. Afterwards the
+    connection's reads wait as long as they did before.
     """
     conn = db.conn
     path = _path_of(conn)
@@ -616,20 +710,28 @@ def immediate(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             yield db
         return
     limit = lock_timeout_of(conn)
+    reads = read_wait_of(conn)
+    if reads != limit:
+        _set_busy_timeout(conn, limit)
     try:
-        _with_visible_wait(conn, lambda: conn.execute("BEGIN IMMEDIATE"))
-    except sqlite3.Error as exc:
-        raise translate_sqlite_error(exc, path, waited=limit) from exc
-    try:
-        yield db
-        conn.execute("COMMIT")
-    except BaseException as exc:
-        if conn.in_transaction:
-            with suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.Error):
+        try:
+            _with_visible_wait(conn, lambda: _execute_untranslated(conn, "BEGIN IMMEDIATE"))
+        except sqlite3.Error as exc:
             raise translate_sqlite_error(exc, path, waited=limit) from exc
-        raise
+        try:
+            yield db
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise translate_sqlite_error(exc, path, waited=limit) from exc
+            raise
+    finally:
+        if reads != limit:
+            with suppress(sqlite3.Error):
+                _set_busy_timeout(conn, reads)
 
 
 def copy_database(
@@ -656,10 +758,10 @@ def copy_database(
             announced = True
             _notify_lock_wait()
 
-    before = [lock_timeout_of(source), lock_timeout_of(target)]
+    before = [_busy_timeout_of(source), _busy_timeout_of(target)]
     step_wait = min(lock_timeout, 0.25)
     for conn in (source, target):
-        set_lock_timeout(conn, step_wait)
+        _set_busy_timeout(conn, step_wait)
     try:
         source.backup(target, progress=progress, sleep=0.05)
     except sqlite3.Error as exc:
@@ -670,7 +772,7 @@ def copy_database(
     finally:
         for conn, limit in zip((source, target), before, strict=True):
             with suppress(sqlite3.Error):
-                set_lock_timeout(conn, limit)
+                _set_busy_timeout(conn, limit)
 
 
 # ------------------------------------------------------- protecting databases

@@ -277,9 +277,14 @@ class Repository:
             if outermost:
                 self.search_index.forget_stale()
 
-    def set_lock_timeout(self, seconds: float) -> None:
-        """Bound every later wait for another program's lock (the window keeps it short)."""
-        database.set_lock_timeout(self.db.conn, seconds)
+    def set_lock_timeout(self, seconds: float, *, reads: float | None = None) -> None:
+        """Bound every later write's wait for another program's lock (the window keeps it short).
+
+        Reads still ride out another program's commit: they wait ``reads``,
+        by default never less than :data:`database.READ_WAIT_S` (see
+        :func:`database.set_lock_timeout`).
+        """
+        database.set_lock_timeout(self.db.conn, seconds, reads=reads)
 
     def try_write(self, what: str, write: Callable[[], T]) -> T | None:
         """Run a write whose failure must never undo finished work; None if it failed.
