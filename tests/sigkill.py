@@ -6,8 +6,10 @@
 ``statement`` kills the process just before the N-th SQL statement matching
 REGEX on a read-write connection; ``restore-step`` kills it after N pages of
 a restore have been copied into the live file. Every write connection keeps a
-one-page cache, so changed pages reach the file (and the journal is needed)
-before the kill, as on a busy machine.
+one-page cache and may spill it into the file at once (fowdesk keeps a
+write's pages in memory up to ``database.SPILL_AFTER_BYTES``), so changed
+pages reach the file (and the journal is needed) before the kill, as in a
+write larger than that.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ def kill_during_restore(steps: int) -> None:
 if __name__ == "__main__":
     where = sys.argv.index("--")
     how, rest, argv = sys.argv[1], sys.argv[2:where], sys.argv[where + 1 :]
+    database.SPILL_AFTER_BYTES = 1  # spill from the first page on
     if how == "statement":
         kill_before_statement(rest[0], int(rest[1]))
     elif how == "restore-step":

@@ -81,6 +81,9 @@ LOCK_NOTICE_AFTER_S = 1.0
 #: and syncs (milliseconds; a large import on a network share, a few hundred); past
 #: this the other program is doing something longer, and the read says so.
 READ_WAIT_S = 1.0
+#: How much a write transaction keeps in memory before SQLite may spill it into the
+#: file (and lock every reader out until it commits); see ``_configure``.
+SPILL_AFTER_BYTES = 256 * 1024 * 1024
 #: SQLite's result codes for "another connection has the lock".
 _BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
@@ -565,6 +568,12 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("PRAGMA synchronous = FULL")
+    # A write whose changed pages outgrow SQLite's cache (2 MB) spills them into the file
+    # mid-transaction, and spilling takes the exclusive lock until the commit: an import
+    # of a few hundred new cards shut every reader out for seconds. Kept in memory up to
+    # SPILL_AFTER_BYTES, a write holds the file exclusively only while it commits.
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    conn.execute(f"PRAGMA cache_spill = {max(1, SPILL_AFTER_BYTES // page_size)}")
 
 
 def open_database(

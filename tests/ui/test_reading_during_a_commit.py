@@ -4,7 +4,7 @@ Another program (a real second process, ``lock_holder.py``) commits while
 the officer clicks through cards and searches: the file is held exclusively
 for ``COMMIT_S``, and the window's reads wait it out instead of showing an
 error. A lock held past ``READ_WAIT_S`` gives the one line in the error box,
-never a hang.
+never a hang; a large write still in progress shuts nobody out.
 """
 
 from __future__ import annotations
@@ -107,3 +107,18 @@ def test_a_lock_held_past_the_limit_says_one_line_and_the_window_carries_on(
     dialog.close()
     click_card(qtbot, window, "8")  # the file is free again: cards open as before
     assert shown_ref(window) == "8"
+
+
+def test_another_programs_large_write_does_not_stop_the_window_reading(
+    settled_window: MainWindow, opener: WindowOpener, qtbot: Any
+) -> None:
+    """Before it commits, a write larger than SQLite's cache used to lock readers out."""
+    window = settled_window
+    with OtherProgram(opener.path, "big-write", "400") as other:
+        click_card(qtbot, window, "3")
+        assert shown_ref(window) == "3"
+        window.search_edit.setFocus()
+        qtbot.keyClicks(window.search_edit, "digital")
+        assert window.count_label.text().endswith("shown")
+        other.release()
+        other.wait_released()
