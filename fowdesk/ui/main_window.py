@@ -459,7 +459,7 @@ class MainWindow(QMainWindow):
             f"Showing RAG as at today ({date.today():%d/%m/%Y}), not as at {period.label}'s "
             f"report date ({period.as_at:%d/%m/%Y}). The return and the PDF use the report's "
             "date.",
-            "Back to the report's date",
+            "Bac&k to the report's date",
         )
 
     def _fill_filters(self) -> None:
