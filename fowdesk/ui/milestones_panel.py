@@ -7,6 +7,11 @@ always asks for its reason. Every change saves at once as one undoable
 command. The editor shows the card here and turns to this tab when a
 milestone is added from elsewhere (Ctrl+N).
 
+On a narrow table (a laptop at 125%) the Due window column gives its room
+to the milestone, which would otherwise wrap a word or two a line: the
+window is still on the Target cell's tooltip, and the hint under the table
+names any target that cannot be read as a date.
+
 Access keys on this tab: A, L, U, W, C and R (the buttons under the table).
 """
 
@@ -16,7 +21,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +48,10 @@ from fowdesk.ui.editing import (
 from fowdesk.ui.models import MilestoneTableModel
 from fowdesk.ui.widgets.buttons import ImmediateButton
 from fowdesk.ui.widgets.date_edit import PROBLEM_COLOUR
+
+#: The milestone column should hold about this many characters a line; on a
+#: table too narrow for that with the Due window shown, the window is hidden.
+MILESTONE_LINE_CHARS = 20
 
 
 class MilestonesPanel(QWidget):
@@ -96,6 +105,7 @@ class MilestonesPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(model.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         self._size_columns()
+        self.view.installEventFilter(self)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
         self.add_action = QAction("&Add milestone", self)
@@ -186,6 +196,38 @@ class MilestonesPanel(QWidget):
             heading = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             widest = max(metrics.horizontalAdvance(heading), metrics.horizontalAdvance(sample))
             view.setColumnWidth(column, widest + padding)
+        self._window_width = view.columnWidth(model.WINDOW)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._fit_due_window()
+        return False
+
+    def _fit_due_window(self) -> None:
+        """Hide the Due window column while the milestone would have too little room beside it.
+
+        The room is worked out from the table's own width as if its vertical
+        scroll bar were showing, so rows rewrapping (and the scroll bar coming
+        or going) cannot flip the column back and forth.
+        """
+        view, model = self.view, MilestoneTableModel
+        others = sum(
+            view.columnWidth(column)
+            for column in range(self.model.columnCount())
+            if column not in (model.DESCRIPTION, model.WINDOW)
+        )
+        room = (
+            view.width()
+            - 2 * view.frameWidth()
+            - view.verticalScrollBar().sizeHint().width()
+            - others
+            - self._window_width
+        )
+        wanted = view.fontMetrics().averageCharWidth() * MILESTONE_LINE_CHARS
+        narrow = room < wanted
+        if narrow != view.isColumnHidden(model.WINDOW):
+            view.setColumnHidden(model.WINDOW, narrow)
+            self._show_hint()
 
     def _show_cell_problem(self, text: str) -> None:
         """Why the date being typed in a cell can never be a date, under the table."""
@@ -201,15 +243,29 @@ class MilestonesPanel(QWidget):
         reset = self.model.set_milestones(card.milestones, as_at, year_from)
         if reset and selected is not None:
             self.select_milestone(selected.uuid)
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        """How to edit, or how many targets cannot be read (and which, if the window is hidden)."""
         unreadable = [
-            m for m in card.milestones
+            m for m in self.model.milestones
             if self.model.window_text(m)[1]
         ]  # fmt: skip
-        self.hint.setText(
-            f"⚠ {len(unreadable)} target(s) cannot be read as dates; hover for examples."
-            if unreadable
-            else "Double-click a cell or press F2 to edit it. A new target asks for the reason."
-        )
+        if not unreadable:
+            self.hint.setText(
+                "Double-click a cell or press F2 to edit it. A new target asks for the reason."
+            )
+        elif self.view.isColumnHidden(MilestoneTableModel.WINDOW):
+            rows = "milestone" if len(unreadable) == 1 else "milestones"
+            numbers = ", ".join(str(m.position + 1) for m in unreadable)
+            self.hint.setText(
+                f"⚠ {len(unreadable)} target(s) cannot be read as dates ({rows} {numbers}); "
+                "hover over the target for examples."
+            )
+        else:
+            self.hint.setText(
+                f"⚠ {len(unreadable)} target(s) cannot be read as dates; hover for examples."
+            )
 
     def forget_card(self) -> None:
         """No card is shown (another programme is loading): the buttons have nothing to act on."""

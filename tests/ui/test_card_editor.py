@@ -15,6 +15,7 @@ from fowdesk.domain.model import MilestoneStatus
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import dialogs
 from fowdesk.ui.main_window import MainWindow
+from fowdesk.ui.milestones_panel import MILESTONE_LINE_CHARS
 from fowdesk.ui.models import HistoryModel, MilestoneTableModel
 from fowdesk.ui.widgets.date_edit import DateLineEdit
 
@@ -540,6 +541,51 @@ def test_the_longest_titles_are_shown_whole_in_the_title_box(
     assert title.visible_lines() >= 2, "a long title wraps"
     assert title.verticalScrollBar().maximum() == 0, "every line of the title is in view"
     assert title.horizontalScrollBar().maximum() == 0
+
+
+def laptop_at(window: MainWindow, width: int, height: int) -> None:
+    """The window as a laptop screen leaves it, the card list taking its usual 36%."""
+    window.resize(width, height)
+    window.splitter.setSizes([round(width * 0.36), width - round(width * 0.36)])
+
+
+def test_on_a_laptop_at_125_percent_the_due_window_gives_its_room_to_the_milestone(
+    window: MainWindow, qtbot
+) -> None:
+    """1366×768 at 125% leaves Qt 1093×614: the milestone wrapped a word or two a line."""
+    open_card(window, "2", tab=2)
+    view, model = window.editor.milestone_view, window.editor.milestone_model
+    line = view.fontMetrics().averageCharWidth() * MILESTONE_LINE_CHARS
+    laptop_at(window, 1366, 768)
+    qtbot.waitUntil(lambda: not view.isColumnHidden(MilestoneTableModel.WINDOW))
+    laptop_at(window, 1093, 614)
+    qtbot.waitUntil(lambda: view.isColumnHidden(MilestoneTableModel.WINDOW))
+    assert view.columnWidth(MilestoneTableModel.DESCRIPTION) >= line
+    assert view.horizontalScrollBar().maximum() == 0
+    target = model.index(0, MilestoneTableModel.TARGET).data(Qt.ItemDataRole.ToolTipRole)
+    assert target == "01/03/2020 – 31/03/2020", "the window is still on the target's tooltip"
+    laptop_at(window, 1366, 768)
+    qtbot.waitUntil(lambda: not view.isColumnHidden(MilestoneTableModel.WINDOW))
+    assert view.columnWidth(MilestoneTableModel.DESCRIPTION) >= line
+
+
+def test_with_the_due_window_hidden_the_hint_names_a_target_that_cannot_be_read(
+    window: MainWindow, opener, qtbot
+) -> None:
+    card = card_in_file(opener.repo, "5")
+    opener.repo.add_milestone(card.uuid, "Launch the hub", "when funding allows")
+    laptop_at(window, 1093, 614)
+    open_card(window, "5", tab=2)
+    view, hint = window.editor.milestone_view, window.editor.milestones.hint
+    qtbot.waitUntil(lambda: view.isColumnHidden(MilestoneTableModel.WINDOW))
+    number = len(card.milestones) + 1
+    assert hint.text() == (
+        f"⚠ 1 target(s) cannot be read as dates (milestone {number}); "
+        "hover over the target for examples."
+    )
+    laptop_at(window, 1366, 768)
+    qtbot.waitUntil(lambda: not view.isColumnHidden(MilestoneTableModel.WINDOW))
+    assert hint.text() == "⚠ 1 target(s) cannot be read as dates; hover for examples."
 
 
 def test_typing_and_pasting_into_the_title_keeps_it_one_line(
