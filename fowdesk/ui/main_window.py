@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from fowdesk.domain.leads import format_leads, lead_choices, normalise_code
 from fowdesk.domain.model import Card, CardStatus, Programme, Rag
 from fowdesk.domain.periods import report_as_at
+from fowdesk.domain.rag import card_rag
 from fowdesk.domain.return_round import return_round
 from fowdesk.domain.summary import summarise
 from fowdesk.exports.report_model import report_heading
@@ -440,10 +441,11 @@ class MainWindow(QMainWindow):
         if self.programme is None:
             return
         as_at, year_from = self._rag_dates()
-        self.card_model.replace_rows(
-            CardRow.from_card(card, as_at, year_from) for card in self.programme.cards
+        # One judgement per card, then one repaint of the RAG column: the list's other
+        # columns, sort keys and filters did not change (the proxy filters RAG again itself).
+        self.card_model.set_rags(
+            {card.uuid: card_rag(card, as_at, year_from) for card in self.programme.cards}
         )
-        self.proxy.invalidate()
         self._update_count()
         self.editor.set_as_at(as_at, today=on)
         self._show_as_at_banner()

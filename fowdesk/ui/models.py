@@ -9,7 +9,7 @@ repository's answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -90,6 +90,18 @@ class CardRow:
             card_rag(card, as_at, year_from),
         )
 
+    def with_rag(self, rag: RagResult) -> CardRow:
+        """The same line judged as at another day.
+
+        What the row worked out for sorting and filtering (its cached keys)
+        comes with it: 5,000 lines are judged again at each switch of the
+        as-at date, and only their RAG changed.
+        """
+        row = object.__new__(CardRow)
+        row.__dict__.update(self.__dict__)
+        row.__dict__["rag"] = rag  # frozen: set as dataclasses' own __init__ does
+        return row
+
     @cached_property
     def lead_codes(self) -> frozenset[str]:
         """The leads as the lead filter compares them (spaces and case aside)."""
@@ -163,6 +175,24 @@ class CardListModel(HeadedTableModel):
         if changed:
             last = self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
+            self._reorder()
+
+    def set_rags(self, rags: Mapping[str, RagResult]) -> None:
+        """Every card judged as at another day: the RAG column repainted, nothing else.
+
+        The rows keep their worked-out keys; the list is sorted again only
+        when it is sorted by RAG. The filter proxy filters again on
+        ``dataChanged`` (its RAG filter).
+        """
+        rows = self._rows
+        if not rows:
+            return
+        for number, row in enumerate(rows):
+            rag = rags.get(row.uuid)
+            if rag is not None:
+                rows[number] = row.with_rag(rag)
+        self.dataChanged.emit(self.index(0, self.RAG), self.index(len(rows) - 1, self.RAG))
+        if self._sorted_by is not None and self._sorted_by[0] == self.RAG:
             self._reorder()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
