@@ -71,14 +71,22 @@ class Job:
     figures: dict[int, Figure] = field(default_factory=dict)
 
 
-def _limit(seconds_at: dict[int, float]) -> Callable[[int, Figure], str | None]:
-    """A target of at most so many seconds at each size (sizes not named have none)."""
+def _limit(
+    seconds_at: dict[int, float], on_cpu: bool = False
+) -> Callable[[int, Figure], str | None]:
+    """A target of at most so many seconds at each size (sizes not named have none).
+
+    ``on_cpu``: judged on processor time (a window step's: the window thread's,
+    which other programs on a shared machine cannot inflate), where measured.
+    """
 
     def check(size: int, figure: Figure) -> str | None:
         if size not in seconds_at:
             return None
         limit = seconds_at[size]
         shown = f"≤ {limit * 1000:.0f} ms" if limit < 1 else f"≤ {limit:g} s"
+        if on_cpu and figure.cpu is not None:
+            return f"{shown} cpu {'met' if figure.cpu <= limit else 'MISSED'}"
         return f"{shown} {'met' if figure.seconds <= limit else 'MISSED'}"
 
     return check
@@ -348,7 +356,15 @@ def window_figures(path: Path, n_cards: int) -> dict[str, Figure]:
     )
     as_at_today = getattr(window, "as_at_today_action", None)  # the View menu's toggle
     if as_at_today is not None:
-        operations["RAG as at today"] = step(as_at_today.trigger)
+        there = step(as_at_today.trigger)
+        back = step(as_at_today.trigger)
+        operations["RAG as at today"] = max(there, back)
+        figures["as at today"] = Figure(
+            max(there, back),
+            rule_alone(window),
+            note="slower of on and off; anchor: the RAG rule alone on every card",
+            cpu=cpu[max(there, back)],
+        )
     window.card_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
     operations["show a card"] = step(lambda: window.show_ref(str(n_cards // 2)))
     editor = window.editor
@@ -362,11 +378,82 @@ def window_figures(path: Path, n_cards: int) -> dict[str, Figure]:
     window.card_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     worst = max(operations, key=lambda name: operations[name])
     figures["list"] = Figure(operations[worst], note=worst, cpu=cpu[operations[worst]])
-    reload = step(window.reload)
-    figures["reload"] = Figure(reload, cpu=cpu[reload])
+    figures["reload"], figures["reload stretch"] = reload_figures(window)
+    figures["reload"].anchor = reading_alone(path)
     window.close()
     repo.close()
     return figures
+
+
+def rule_alone(window: Any) -> float:
+    """Anchor of the as-at switch: the RAG rule judging every card, nothing shown."""
+    from fowdesk.domain.rag import card_rag
+
+    assert window.programme is not None and window.programme.current_period is not None
+    year_from = window.programme.current_period.as_at
+    as_at = window.judged_as_at()
+    seconds, _ = timed(
+        lambda: [card_rag(card, as_at, year_from) for card in window.programme.cards]
+    )
+    return seconds
+
+
+def reading_alone(path: Path) -> float:
+    """Anchor of the reload: reading the programme whole on a connection of its own."""
+    repo = Repository.open(path, user="bench")
+    try:
+        gc.collect()
+        seconds, _ = timed(lambda: repo.load_programme("SYN"))
+    finally:
+        repo.close()
+    return seconds
+
+
+def reload_figures(window: Any) -> tuple[Figure, Figure]:
+    """The reload after an import: wall until the list shows the file again (with the
+    window thread's processor time meanwhile), and the window thread's longest stretch.
+
+    A window that reads off its thread says so with ``reloaded``; the bench waits
+    for it in an event loop, which costs the window thread nothing while it waits.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    gc.collect()
+    reloaded = getattr(window, "reloaded", None)
+    started, started_cpu = time.perf_counter(), time.thread_time()
+    if reloaded is None:  # the reload before issue 17's follow-up: all of it on the window thread
+        window.reload()
+        QApplication.processEvents()
+        seconds, cpu = time.perf_counter() - started, time.thread_time() - started_cpu
+        whole = Figure(seconds, cpu=cpu, note="on the window thread; anchor: load_programme alone")
+        return whole, Figure(seconds, cpu=cpu, note="the whole reload")
+    stretches: list[tuple[float, float]] = []
+
+    def stretch(action: Callable[[], object]) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        action()
+        QApplication.processEvents()
+        stretches.append((time.perf_counter() - wall, time.thread_time() - cpu))
+
+    loop = QEventLoop()
+    reloaded.connect(loop.quit)
+    QTimer.singleShot(60_000, loop.quit)
+    original = window._show_reloaded
+    window._show_reloaded = lambda *args: stretch(lambda: original(*args))
+    try:
+        stretch(window.reload)
+        loop.exec()
+    finally:
+        window._show_reloaded = original
+        reloaded.disconnect(loop.quit)
+    QApplication.processEvents()
+    seconds, cpu = time.perf_counter() - started, time.thread_time() - started_cpu
+    longest = max(stretches)
+    return (
+        Figure(seconds, cpu=cpu, note="read on the job pool; anchor: load_programme alone"),
+        Figure(longest[0], cpu=longest[1], note=f"{len(stretches)} stretches"),
+    )
 
 
 # ----------------------------------------------------------------------------- one size
@@ -455,10 +542,16 @@ JOBS = [
     Job("fowdesk export xlsx (issue 16's)", "s", _limit({5000: 6})),
     Job("fowdesk export pdf, per page", "ms/page", _ratio_limit(1.5, 400)),
     Job("window open (load, list, shown)", "s", _limit({1000: 1, 5000: 1})),
-    Job("window sort, slowest column/order", "ms", _limit({1000: 0.05, 5000: 0.05})),
-    Job("window search keystroke, slowest", "ms", _limit({1000: 0.05, 5000: 0.05})),
-    Job("window longest list operation", "ms", _limit({1000: 0.1, 5000: 0.1})),
+    Job("window sort, slowest column/order", "ms", _limit({1000: 0.05, 5000: 0.05}, on_cpu=True)),
+    Job("window search keystroke, slowest", "ms", _limit({1000: 0.05, 5000: 0.05}, on_cpu=True)),
+    Job("window longest list operation", "ms", _limit({1000: 0.1, 5000: 0.1}, on_cpu=True)),
+    Job("window RAG as at today (View menu)", "ms", _limit({1000: 0.1, 5000: 0.1}, on_cpu=True)),
     Job("window reload (after an import)", "s", _limit({1000: 1, 5000: 1})),
+    Job(
+        "window reload, longest window-thread step",
+        "ms",
+        _limit({1000: 0.1, 5000: 0.1}, on_cpu=True),
+    ),
 ]
 KEYS = [
     "build",
@@ -470,7 +563,9 @@ KEYS = [
     "window sort",
     "window search",
     "window list",
+    "window as at today",
     "window reload",
+    "window reload stretch",
 ]
 
 
@@ -521,7 +616,10 @@ def print_table(jobs: list[Job], sizes: list[int], n_milestones: int) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
         if number == 0:
             print("  ".join("-" * width for width in widths))
-    anchors = "anchors: raw SQLite insert (import, build); reportlab probe per page (pdf)"
+    anchors = (
+        "anchors: raw SQLite insert (import, build); reportlab probe per page (pdf); "
+        "the RAG rule alone (as at today); load_programme alone (reload)"
+    )
     print(f"\n{anchors}")
     for note in notes:
         print(f"- {note}")

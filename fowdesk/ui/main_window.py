@@ -17,10 +17,11 @@ switched off.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,9 +48,10 @@ from fowdesk.domain.periods import report_as_at
 from fowdesk.domain.rag import card_rag
 from fowdesk.domain.return_round import return_round
 from fowdesk.domain.summary import summarise
+from fowdesk.errors import FowdeskError
 from fowdesk.exports.report_model import report_heading
 from fowdesk.storage.database import default_lock_timeout
-from fowdesk.storage.repository import Repository
+from fowdesk.storage.repository import ProgrammeHeader, Repository
 from fowdesk.ui import dialogs
 from fowdesk.ui.card_editor import CardEditor
 from fowdesk.ui.dashboard import DashboardWidget
@@ -62,6 +64,7 @@ from fowdesk.ui.settings import Settings
 from fowdesk.ui.text import sentence
 from fowdesk.ui.widgets.banner import Banner
 from fowdesk.ui.widgets.sizing import fit_to_screen
+from fowdesk.ui.workers import Progress
 
 ANY = "__any__"
 
@@ -69,8 +72,57 @@ ANY = "__any__"
 LIST_WIDTH = 470
 
 
+@dataclass
+class ReadAgain:
+    """A programme read again on the job pool, with its list's rows ready to show."""
+
+    programme: Programme
+    #: The current period's published report, if it is published (for the editor).
+    published: dict[str, Any] | None
+    headers: list[ProgrammeHeader]
+    #: The rows, judged as at ``as_at`` (``year_from`` for year-less targets).
+    rows: list[CardRow]
+    as_at: date
+    year_from: date | None
+    #: What the search box said when the reading began, and the cards it finds now.
+    search_text: str
+    matches: set[str] | None
+
+
+def read_again(
+    repo: Repository, code: str, as_at_today: bool, search_text: str, _progress: Progress
+) -> ReadAgain:
+    """Read ``code`` whole and make its list's rows (a job: runs on the job pool)."""
+    programme = repo.load_programme(code)
+    period = programme.current_period
+    as_at = date.today() if as_at_today else report_as_at(programme)
+    year_from = period.as_at if period else None
+    rows = [CardRow.from_card(card, as_at, year_from).worked_out() for card in programme.cards]
+    published = (
+        repo.period_snapshot(code, period.label)
+        if period is not None and period.published
+        else None
+    )
+    matches = set(repo.search(code, search_text)) if search_text.strip() else None
+    return ReadAgain(
+        programme, published, repo.programmes(), rows, as_at, year_from, search_text, matches
+    )
+
+
+def card_stamp(card: Card) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """What changes whenever a card or one of its milestones is written (their versions)."""
+    return card.version, tuple((m.uuid, m.version) for m in card.milestones)
+
+
+def _card_with_uuid(programme: Programme, uuid: str) -> Card | None:
+    return next((card for card in programme.cards if card.uuid == uuid), None)
+
+
 class MainWindow(QMainWindow):
     """One open database: pick a card on the left, edit it on the right."""
+
+    #: The programme has been read again and is shown (after :meth:`reload`).
+    reloaded = Signal()
 
     def __init__(
         self,
@@ -89,6 +141,14 @@ class MainWindow(QMainWindow):
         repo.set_lock_timeout(WINDOW_LOCK_WAIT_S)
         self.session = EditSession(repo, self, jobs)
         self._close_when_saved = False
+        #: Reloads begun (a reading that arrives after a newer one began is not shown).
+        self._reloads = 0
+        self._reading = False
+        self._read_again_after = False
+        #: Cards this window saved while the programme was being read (read those again).
+        self._saved_while_reading: set[str] = set()
+        #: Closed: a reading that comes in afterwards is not shown.
+        self._closed = False
         self.programme: Programme | None = None
         self.setWindowTitle(f"fowdesk – {repo.path.name}")
         self.setWindowIcon(app_icon())
@@ -357,8 +417,9 @@ class MainWindow(QMainWindow):
         last = self.settings.last_programme
         return last if last in codes else codes[0]
 
-    def _fill_programme_combo(self) -> None:
-        headers = self.repo.programmes()
+    def _fill_programme_combo(self, headers: list[ProgrammeHeader] | None = None) -> None:
+        if headers is None:
+            headers = self.repo.programmes()
         self.programme_combo.blockSignals(True)
         self.programme_combo.clear()
         for header in headers:
@@ -389,6 +450,7 @@ class MainWindow(QMainWindow):
             if self.session.stack.count():
                 undo_cleared = self.programme.code
             self.session.stack.clear()
+        self._reloads += 1  # a reading begun before this one is not shown
         self.programme = self.repo.load_programme(code)
         self.settings.last_programme = self.programme.code
         self.setWindowTitle(f"{self.programme.title} – fowdesk ({self.repo.path.name})")
@@ -450,7 +512,7 @@ class MainWindow(QMainWindow):
         self.editor.set_as_at(as_at, today=on)
         self._show_as_at_banner()
         if self.dashboard_shown():
-            self.refresh_dashboard()
+            self.refresh_dashboard(self.programme)  # the cards the list shows, judged again
 
     def _show_as_at_banner(self) -> None:
         period = self.programme.current_period if self.programme else None
@@ -465,6 +527,11 @@ class MainWindow(QMainWindow):
         )
 
     def _fill_filters(self) -> None:
+        """Offer the programme's leads, themes, RAGs and statuses; every filter off."""
+        self._fill_filter_choices()
+        self.proxy.set_filters(lead=None, theme=None, rag=None, status=None)
+
+    def _fill_filter_choices(self) -> None:
         assert self.programme is not None
         leads = [k.code for k in self.programme.lead_key]
         known = {normalise_code(c) for c in leads}
@@ -491,7 +558,17 @@ class MainWindow(QMainWindow):
                 if combo is self.theme_filter and data not in (ANY, CardFilterProxy.UNASSIGNED):
                     combo.setItemData(combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
             combo.blockSignals(False)
-        self.proxy.set_filters(lead=None, theme=None, rag=None, status=None)
+
+    def _refill_filters(self) -> None:
+        """Offer the choices anew (an import may bring a lead), keeping each filter chosen."""
+        combos = (self.lead_filter, self.theme_filter, self.rag_filter, self.status_filter)
+        chosen = [combo.currentData() for combo in combos]
+        self._fill_filter_choices()
+        for combo, data in zip(combos, chosen, strict=True):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(data)))
+            combo.blockSignals(False)
+        self._filters_changed()
 
     def apply_my_lead(self) -> None:
         mine = self.settings.my_lead
@@ -597,6 +674,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ saving
 
     def _card_saved(self, card: Card) -> None:
+        if self._reading:
+            self._saved_while_reading.add(card.uuid)
         as_at, year_from = self._rag_dates()
         self.card_model.replace_row(CardRow.from_card(card, as_at, year_from))
         if self.programme is not None:
@@ -711,10 +790,12 @@ class MainWindow(QMainWindow):
     def dashboard_shown(self) -> bool:
         return self.tabs.currentWidget() is self.dashboard
 
-    def refresh_dashboard(self) -> None:
+    def refresh_dashboard(self, programme: Programme | None = None) -> None:
+        """Show the dashboard of ``programme`` (by default: the file's, read now)."""
         if self.programme is None:
             return
-        programme = self.repo.load_programme(self.programme.code)
+        if programme is None:
+            programme = self.repo.load_programme(self.programme.code)
         period = programme.current_period
         self.dashboard.show_summary(
             report_heading(programme, period) if period else programme.title,
@@ -734,13 +815,124 @@ class MainWindow(QMainWindow):
         self.select_card(uuid)
 
     def reload(self) -> None:
-        """Show the database as it now is (after an import, a period, settings)."""
-        selected = self.editor.card.uuid if self.editor.card else None
-        self.open_programme(self.programme.code if self.programme else None)
-        if selected:
-            self.select_card(selected)
+        """Show the database as it now is (after an import, a period, settings).
+
+        The programme is read on the job pool (a second at 5,000 cards); the
+        window goes on meanwhile, and then swaps its list's rows in one
+        operation (:meth:`_show_reloaded`), keeping the card chosen, the
+        search and filters, and whatever the officer is typing. ``reloaded``
+        says when it is shown.
+        """
+        if self.programme is None:
+            self.open_programme(self._first_programme())
+            self.reloaded.emit()
+            return
+        if self._reading:  # read again once this reading is in: it may predate the change
+            self._read_again_after = True
+            return
+        self._reading = True
+        self._read_again_after = False
+        self._saved_while_reading.clear()
+        self._reloads += 1
+        number, code = self._reloads, self.programme.code
+        as_at_today, search_text = self.as_at_today, self.search_edit.text()
+        self.jobs.run(
+            self.repo.path,
+            f"Reading {code} again…",
+            lambda repo, progress: read_again(repo, code, as_at_today, search_text, progress),
+            on_success=lambda result: self._show_reloaded(number, result),
+            on_failure=self._reload_failed,
+            user=self.repo.user,
+        )
+
+    def _reload_failed(self, message: str) -> None:
+        self._reading = False
+        self.show_status(f"Could not read the programme again: {message}")
+
+    def _show_reloaded(self, number: int, result: ReadAgain) -> None:
+        """Show the programme read again: the list's rows swapped in one operation."""
+        self._reading = False
+        again = self._read_again_after
+        current = self.programme
+        if (
+            number == self._reloads
+            and current is not None
+            and current.code == result.programme.code
+            and not self._closed
+        ):
+            self._show_read_again(result)
+            self.reloaded.emit()
+        if again and not self._closed:
+            self.reload()
+
+    def _show_read_again(self, result: ReadAgain) -> None:
+        programme = result.programme
+        # A card this window saved while the programme was read: the file's newest.
+        by_uuid = {card.uuid: number for number, card in enumerate(programme.cards)}
+        newer: dict[str, Card] = {}
+        for uuid in self._saved_while_reading & by_uuid.keys():
+            try:
+                newer[uuid] = self.repo.card(uuid)
+            except FowdeskError:
+                continue  # the job's reading stands; the next save shows the card again
+        for uuid, card in newer.items():
+            programme.cards[by_uuid[uuid]] = card
+        self._saved_while_reading.clear()
+
+        old = self.programme
+        assert old is not None
+        self.programme = programme
+        self.setWindowTitle(f"{programme.title} – fowdesk ({self.repo.path.name})")
+        as_at, year_from = self._rag_dates()
+        if (as_at, year_from) == (result.as_at, result.year_from):
+            rows = result.rows
+            for uuid, card in newer.items():
+                rows[by_uuid[uuid]] = CardRow.from_card(card, as_at, year_from)
+        else:  # the as-at date was switched meanwhile: judge as at the one shown now
+            rows = [CardRow.from_card(card, as_at, year_from) for card in programme.cards]
+        self.card_model.update_rows(rows)
+        self._show_in_editor(old, result)
+        self._fill_programme_combo(result.headers)
+        self._refill_filters()
+        if self.search_edit.text() == result.search_text:
+            self.proxy.set_filters(matches=result.matches)
+        # else the officer typed meanwhile: that search already ran on the file as it is now
+        self._update_count()
+        self._show_as_at_banner()
+        if self.editor.card is None or self.card_model.row_for_uuid(self.editor.card.uuid) is None:
+            self._select_first()
         if self.dashboard_shown():
-            self.refresh_dashboard()
+            self.refresh_dashboard(programme)
+
+    def _show_in_editor(self, old: Programme, result: ReadAgain) -> None:
+        """The editor edits the programme read again; its card is shown anew only if it changed
+        and the officer is not typing in it (their text is saved as typed, never replaced)."""
+        programme = self.programme
+        assert programme is not None
+        editor = self.editor
+        card = editor.card
+        fresh = _card_with_uuid(programme, card.uuid) if card is not None else None
+        same_frame = (
+            programme.themes == old.themes
+            and programme.periods == old.periods
+            and programme.lead_key == old.lead_key
+        )
+        if same_frame:
+            editor.programme = programme  # nothing the editor lays out from it changed
+        else:  # a new period, themes, leads: laid out anew (typing is saved first)
+            focus = QApplication.focusWidget()
+            editor.set_programme(programme, result.published)
+            editor.set_as_at(self.judged_as_at(), today=self.as_at_today)
+            if fresh is not None:  # as saved just now, if the officer was typing
+                editor.show_card(_card_with_uuid(programme, fresh.uuid) or fresh)
+            if focus is not None and editor.isAncestorOf(focus) and focus.isEnabled():
+                focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if card is None or fresh is None or card_stamp(fresh) == card_stamp(card):
+            return
+        if editor.has_unsaved_changes() or self.session.pending(card.uuid):
+            return  # under the officer's hands: their save meets the change as any other would
+        editor.show_card(fresh)
 
     # ------------------------------------------------------------------ preferences, state
 
@@ -810,4 +1002,5 @@ class MainWindow(QMainWindow):
             # An export or import half done is worse than a short wait.
             self.jobs.wait_for_done()
         self.save_window_state()
+        self._closed = True
         event.accept()

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
+    QModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -101,6 +102,13 @@ class CardRow:
         row.__dict__.update(self.__dict__)
         row.__dict__["rag"] = rag  # frozen: set as dataclasses' own __init__ does
         return row
+
+    def worked_out(self) -> CardRow:
+        """Work out every sort and filter key now (on a worker), not in the window's thread."""
+        for column in range(len(CardListModel.HEADERS)):
+            self.sort_key(column)
+        _ = self.lead_codes
+        return self
 
     @cached_property
     def lead_codes(self) -> frozenset[str]:
@@ -195,6 +203,34 @@ class CardListModel(HeadedTableModel):
         if self._sorted_by is not None and self._sorted_by[0] == self.RAG:
             self._reorder()
 
+    def update_rows(self, rows: Sequence[CardRow]) -> None:
+        """The programme read again (after an import): the list becomes ``rows``.
+
+        Unlike :meth:`set_rows` this is not a reset: rows gone are removed,
+        rows new are added, the rest replaced in place and the list sorted
+        again, so the selection, the current row and the scroll position stay
+        with their cards.
+        """
+        fresh = {row.uuid: row for row in rows}
+        gone = [number for number, row in enumerate(self._rows) if row.uuid not in fresh]
+        for first, last in reversed(_runs(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first : last + 1]
+            self.endRemoveRows()
+        self._rows = [fresh[row.uuid] for row in self._rows]
+        self._number_rows()
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+        new = [row for row in rows if row.uuid not in self._row_numbers]
+        if new:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+            self._rows.extend(new)
+            self._number_rows()
+            self.endInsertRows()
+        self._reorder(rows)
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows by a column; selection and current row follow their cards."""
         if not 0 <= column < len(self.HEADERS):
@@ -213,8 +249,12 @@ class CardListModel(HeadedTableModel):
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
 
-    def _reorder(self) -> None:
-        rows = self._ordered(self._rows)
+    def _reorder(self, unsorted: Sequence[CardRow] | None = None) -> None:
+        """Put the rows in the sort's order (``unsorted``'s when the list is not sorted)."""
+        if unsorted is not None and self._sorted_by is None:
+            rows = list(unsorted)
+        else:
+            rows = self._ordered(self._rows)
         if len(rows) == len(self._rows) and all(
             new is old for new, old in zip(rows, self._rows, strict=True)
         ):
@@ -285,6 +325,17 @@ class CardListModel(HeadedTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.REF, self.RAG):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
+
+
+def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as (first, last) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for number in numbers:
+        if runs and runs[-1][1] == number - 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs
 
 
 class CardFilterProxy(QSortFilterProxyModel):

@@ -26,6 +26,18 @@ def _settle() -> None:
         QApplication.processEvents()
 
 
+def _reload(window: Any) -> None:
+    """Read the programme again and wait until the window shows it (it is read off-thread)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    window.reloaded.connect(loop.quit)
+    QTimer.singleShot(60_000, loop.quit)
+    window.reload()
+    loop.exec()
+    window.reloaded.disconnect(loop.quit)
+
+
 def _sample_edits(repo: Any) -> None:
     """A few officer edits on rec 2, so the history and revised-target columns show something."""
     from datetime import date
@@ -199,7 +211,7 @@ def _return_round_shots(window: Any, repo: Any, folder: Path, shot: Any) -> None
     addresses = {"SSM": "skills.manager@southampton.gov.uk", "EDT": "edt@southampton.gov.uk"}
     key = repo.load_programme("FOW").lead_key
     repo.set_lead_key("FOW", [LeadRole(k.code, k.role, addresses.get(k.code, "")) for k in key])
-    window.reload()
+    _reload(window)
     round_folder = folder / "FOW returns 2020-03-31"
     dialog = SendReturnsDialog(repo.load_programme("FOW"), round_folder, parent=window)
     dialog.show()

@@ -794,7 +794,8 @@ def test_a_title_longer_than_the_limit_already_stored_is_shown_whole_and_may_onl
     card = card_in_file(other_process, "5")
     long_title = "Digital skills " + "for everyone " * 60
     other_process.update_card(card.uuid, card.version, title=long_title.strip())
-    window.reload()
+    with qtbot.waitSignal(window.reloaded):
+        window.reload()
     open_card(window, "5")
     title = window.editor.title_edit
     assert title.text() == long_title.strip()

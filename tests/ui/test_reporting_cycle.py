@@ -107,7 +107,8 @@ def test_typing_into_the_published_february_is_impossible_and_the_banner_starts_
         press_ok(qtbot, dialog)
 
     answers.expect(start_march)
-    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.reloaded):  # the programme is read again on the job pool
+        qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
     assert proposals == [("March 2020", "31/03/2020", "")]
     programme = opener.repo.load_programme("FOW")  # type: ignore[union-attr]
     assert programme.current_period is not None
@@ -220,7 +221,8 @@ def test_publish_takes_the_reports_options_and_a_reprint_gives_the_same_bytes(
     repo = opener.repo
     assert repo is not None
     answers.expect(accept_the_proposal(qtbot))
-    workflow.new_period_action.trigger()
+    with qtbot.waitSignal(window.reloaded):
+        workflow.new_period_action.trigger()
 
     # A draft before publishing is printed as asked and freezes nothing.
     def draft_appendix_9(dialog: PdfOptionsDialog) -> None:
@@ -294,7 +296,8 @@ def test_a_publish_warning_links_to_its_card_and_publishes_nothing(
     window: MainWindow, workflow: Workflow, opener: WindowOpener, answers: Answers, qtbot: Any
 ) -> None:
     answers.expect(accept_the_proposal(qtbot))
-    workflow.new_period_action.trigger()
+    with qtbot.waitSignal(window.reloaded):
+        workflow.new_period_action.trigger()
     open_card(window, "1")
 
     def follow_the_first_link(dialog: PublishDialog) -> None:
@@ -346,7 +349,8 @@ def test_rag_on_screen_is_the_pdfs_and_as_at_today_is_shown_under_a_banner(
         press_ok(qtbot, dialog)
 
     answers.expect(june)
-    workflow.new_period_action.trigger()
+    with qtbot.waitSignal(window.reloaded):
+        workflow.new_period_action.trigger()
     repo = opener.repo
     assert repo is not None
     _, _, pdf = report_pdf_bytes(repo, code="FOW", period="June 2020")
