@@ -232,6 +232,11 @@ class CardEditor(QWidget):
         self.details.set_programme(programme)
         self.setEnabled(False)
 
+    def programme_read_again(self, programme: Programme) -> None:
+        """The same programme read again (after an import): the card shown and typing stay."""
+        self.programme = programme
+        self.details.programme = programme
+
     def show_card(self, card: Card) -> None:
         """Show ``card`` as the database holds it; text being typed is kept if it matches."""
         if self.card is not None and self.card.uuid != card.uuid:

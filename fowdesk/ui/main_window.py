@@ -918,7 +918,7 @@ class MainWindow(QMainWindow):
             and programme.lead_key == old.lead_key
         )
         if same_frame:
-            editor.programme = programme  # nothing the editor lays out from it changed
+            editor.programme_read_again(programme)  # nothing it lays out from it changed
         else:  # a new period, themes, leads: laid out anew (typing is saved first)
             focus = QApplication.focusWidget()
             editor.set_programme(programme, result.published)

@@ -225,7 +225,7 @@ def test_the_card_being_typed_in_is_not_replaced_when_the_import_changed_it(
     editor.flush()  # their save meets the import's change as any other change elsewhere
     assert [m[1] for m in messages] == ["Changed elsewhere"]
     assert QApplication.clipboard().text() == typed  # nothing lost
-    assert editor.next_steps_edit.text() == "Set by the import"
+    assert editor.details.next_steps_edit.text() == "Set by the import"
 
 
 def test_rows_removed_and_added_by_a_reload_keep_the_chosen_card(qtbot) -> None:
