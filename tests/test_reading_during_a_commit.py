@@ -137,3 +137,43 @@ def test_a_large_write_does_not_shut_readers_out_before_it_commits(
         other.wait_released()
     assert [p.code for p in window_repo.programmes()] == [*before, "SYN"]
     assert len(window_repo.load_programme("SYN").cards) == 400
+
+
+def test_a_programme_is_read_as_one_state_of_the_file(
+    window_repo: Repository, settled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program's commit lands wholly before or after a programme read, never inside.
+
+    The programme is read in steps (programme, key, themes, periods, cards);
+    a colleague's commit that adds a lead role and gives card 5 that lead is
+    tried between the key and the cards. Read step by step (the old code),
+    the window got card 5 led by a code its key did not have.
+    """
+    outcome: list[str] = []
+    read_cards = window_repo._cards
+
+    def colleague_commits_then_read_cards(*args: object, **kwargs: object) -> object:
+        other = sqlite3.connect(settled, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute(
+                "INSERT INTO lead_roles (programme_id, code, role, position)"
+                " SELECT id, 'NEW', 'New lead', 99 FROM programmes WHERE code = 'FOW'"
+            )
+            other.execute("UPDATE cards SET leads = 'NEW' WHERE ref = '5'")
+            other.execute("COMMIT")
+            outcome.append("committed")
+        except sqlite3.OperationalError:
+            other.execute("ROLLBACK")
+            outcome.append("waited for the read")
+        finally:
+            other.close()
+        return read_cards(*args, **kwargs)
+
+    monkeypatch.setattr(window_repo, "_cards", colleague_commits_then_read_cards)
+    programme = window_repo.load_programme("FOW")
+    key = {role.code for role in programme.lead_key}
+    card5 = programme.card("5")
+    assert card5 is not None
+    assert set(card5.leads) <= key | {"SLE"}, (outcome, card5.leads)
+    assert outcome == ["waited for the read"]

@@ -743,6 +743,36 @@ def immediate(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
                 _set_busy_timeout(conn, reads)
 
 
+@contextmanager
+def reading(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Reads that all see one state of the file (a read transaction).
+
+    Outside a transaction each statement takes and drops its own shared
+    lock, so another program's commit can land between two of them: a
+    programme read in several steps could pair the old lead-role key with
+    the new cards. Inside this block the shared lock is held from the first
+    read to the end, so a commit waits for it (within its own limit) and
+    every read sees the same file. Nested in a write transaction, it joins
+    it. Only reads belong here: a write would have to upgrade the lock.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    waited = read_wait_of(conn)
+    conn.execute("BEGIN DEFERRED")  # no lock yet: the first read takes the shared one
+    try:
+        yield db
+    except sqlite3.OperationalError as exc:
+        if _primary(exc) in _BUSY_CODES:
+            raise LockedDatabase(_locked_message(_path_of(conn), waited), waited) from exc
+        raise
+    finally:
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):
+                conn.execute("COMMIT")
+
+
 def copy_database(
     source: sqlite3.Connection, target: sqlite3.Connection, lock_timeout: float
 ) -> None:

@@ -400,7 +400,15 @@ class Repository:
         return self._programme_id(code)[1]
 
     def load_programme(self, code: str | None = None) -> Programme:
-        """The whole programme as domain objects (the first one when ``code`` is None)."""
+        """The whole programme as domain objects (the first one when ``code`` is None).
+
+        Read in one read transaction, so another program's commit lands
+        wholly before or wholly after it, never between its steps.
+        """
+        with database.reading(self.db):
+            return self._load_programme(code)
+
+    def _load_programme(self, code: str | None) -> Programme:
         programme_id, _ = self._programme_id(code)
         row = self.db.execute(
             "SELECT code, title, report_title, introduction, column_headings, returns_to"
