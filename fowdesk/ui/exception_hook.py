@@ -58,7 +58,9 @@ def open_log_folder() -> Path:
 class ErrorDialog(QDialog):
     """The one line, and the traceback behind a button that copies it."""
 
-    def __init__(self, line: str, details: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, line: str, details: str, parent: QWidget | None = None, *, expected: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("fowdesk: something went wrong")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -70,7 +72,13 @@ class ErrorDialog(QDialog):
         critical = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
         icon.setPixmap(critical.pixmap(size, size))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        heading = QLabel("<b>fowdesk ran into a problem it did not expect</b>")
+        # A FowdeskError that reached the hook (the file locked past the wait, a disk
+        # full) is a known fault the officer can act on, not a bug.
+        self.heading = QLabel(
+            "<b>fowdesk could not finish what you asked</b>"
+            if expected
+            else "<b>fowdesk ran into a problem it did not expect</b>"
+        )
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -87,7 +95,7 @@ class ErrorDialog(QDialog):
         buttons.addButton(self.log_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.close)
         text = QVBoxLayout()
-        text.addWidget(heading)
+        text.addWidget(self.heading)
         text.addWidget(self.message)
         top = QHBoxLayout()
         top.setSpacing(16)
@@ -139,7 +147,9 @@ class ExceptionHook:
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.another(details)
             return
-        self.dialog = ErrorDialog(one_line(error), details, self._parent())
+        self.dialog = ErrorDialog(
+            one_line(error), details, self._parent(), expected=isinstance(error, FowdeskError)
+        )
         self.dialog.destroyed.connect(self._forget)
         self.dialog.show()
 

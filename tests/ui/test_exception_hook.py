@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from fowdesk import logs, paths
+from fowdesk.errors import LockedDatabase
 from fowdesk.storage.repository import Repository
 from fowdesk.ui.app import DeskApplication
 from fowdesk.ui.exception_hook import ErrorDialog, install_exception_hook
@@ -153,3 +154,25 @@ def test_the_window_says_it_recovered_an_interrupted_write(
         assert not window.programme.period("Spring").published
     finally:
         repo.close()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_known_fault_reaching_the_hook_is_not_called_unexpected(
+    desk: tuple[Any, MainWindow], hook: Any
+) -> None:
+    """A locked file past the read's wait is the one line under a plain heading, not "a bug"."""
+    _app, window = desk
+
+    def locked_slot() -> None:
+        raise LockedDatabase("fow.db: the database is in use by another program (waited 1 s)", 1)
+
+    action = QAction("Locked", window)
+    action.triggered.connect(locked_slot)
+    window.addAction(action)
+    action.trigger()
+
+    dialog = hook.dialog
+    assert isinstance(dialog, ErrorDialog) and dialog.isVisible()
+    assert dialog.message.text().startswith("fow.db: the database is in use by another program")
+    assert "did not expect" not in dialog.heading.text()
+    assert "could not finish" in dialog.heading.text()
