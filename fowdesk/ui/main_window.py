@@ -636,7 +636,15 @@ class MainWindow(QMainWindow):
         if self.editor.card is not None and self.editor.card.uuid == uuid:
             return
         self.editor.flush()
-        self.editor.show_card(self.repo.card(uuid))
+        try:
+            card = self.repo.card(uuid)
+        except FowdeskError:
+            # The list goes back to the card the editor still shows, so the officer sees
+            # which card is open and choosing this one again reads it again.
+            if self.editor.card is not None:
+                self.select_card(self.editor.card.uuid)
+            raise
+        self.editor.show_card(card)
 
     def select_card(self, uuid: str) -> bool:
         """Select the card in the list (clearing search and filters if they hide it)."""

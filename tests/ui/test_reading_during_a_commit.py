@@ -62,6 +62,14 @@ def shown_ref(window: MainWindow) -> str | None:
     return window.editor.card.ref if window.editor.card is not None else None
 
 
+def chosen_ref(window: MainWindow) -> str | None:
+    """The card the list has chosen (its current row)."""
+    current = window.card_view.currentIndex()
+    return (
+        window.proxy.index(current.row(), CardListModel.REF).data() if current.isValid() else None
+    )
+
+
 def test_clicking_a_card_during_another_programs_commit_shows_it(
     settled_window: MainWindow, opener: WindowOpener, qtbot: Any
 ) -> None:
@@ -104,8 +112,11 @@ def test_a_lock_held_past_the_limit_says_one_line_and_the_window_carries_on(
             f"(waited {database.READ_WAIT_S:g} s); try again"
         )
     assert shown_ref(window) == "2", "the card shown before is still there, nothing lost"
+    assert chosen_ref(window) == "2", "the list shows the card that is open, not the one refused"
     dialog.close()
-    click_card(qtbot, window, "8")  # the file is free again: cards open as before
+    click_card(qtbot, window, "6")  # the file is free again: the refused card opens when chosen
+    assert shown_ref(window) == "6"
+    click_card(qtbot, window, "8")
     assert shown_ref(window) == "8"
 
 
