@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import dialogs, prompts
 from fowdesk.ui.app import DeskApplication
+from fowdesk.ui.exception_hook import install_exception_hook
 from fowdesk.ui.main_window import MainWindow
+from fowdesk.ui.models import CardListModel
 from fowdesk.ui.settings import Settings
 
 
@@ -138,3 +143,26 @@ def other_process(seeded_path: Path) -> Iterator[Repository]:
     repository = Repository.open(seeded_path, user="pmo", source="cli")
     yield repository
     repository.close()
+
+
+@pytest.fixture
+def hook() -> Iterator[Any]:
+    """The window's exception hook as ``run_window`` installs it; Python's own afterwards."""
+    saved = sys.excepthook, sys.unraisablehook, threading.excepthook, warnings.showwarning
+    installed = install_exception_hook(QApplication.activeWindow)
+    yield installed
+    sys.excepthook, sys.unraisablehook, threading.excepthook, warnings.showwarning = saved
+    if installed.dialog is not None:
+        installed.dialog.close()
+
+
+def click_card(qtbot: Any, window: MainWindow, ref: str) -> None:
+    """Click the card's row in the list, as an officer moving on would."""
+    row = next(
+        r for r in range(window.proxy.rowCount())
+        if window.proxy.index(r, CardListModel.REF).data() == ref
+    )  # fmt: skip
+    index = window.proxy.index(row, CardListModel.TITLE)
+    window.card_view.scrollTo(index)
+    centre = window.card_view.visualRect(index).center()
+    qtbot.mouseClick(window.card_view.viewport(), Qt.MouseButton.LeftButton, pos=centre)

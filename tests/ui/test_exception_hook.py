@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ from fowdesk import logs, paths
 from fowdesk.errors import LockedDatabase
 from fowdesk.storage.repository import Repository
 from fowdesk.ui.app import DeskApplication
-from fowdesk.ui.exception_hook import ErrorDialog, install_exception_hook
+from fowdesk.ui.exception_hook import ErrorDialog
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.settings import Settings
 from fowdesk.ui.workers import start_job
@@ -36,17 +34,6 @@ def desk(qtbot: Any, seeded_path: Path, settings: Settings) -> Iterator[tuple[An
     yield app, window
     window.close()
     repo.close()
-
-
-@pytest.fixture
-def hook() -> Iterator[Any]:
-    """The hook as ``run_window`` installs it; Python's own afterwards."""
-    saved = sys.excepthook, sys.unraisablehook, threading.excepthook, warnings.showwarning
-    installed = install_exception_hook(QApplication.activeWindow)
-    yield installed
-    sys.excepthook, sys.unraisablehook, threading.excepthook, warnings.showwarning = saved
-    if installed.dialog is not None:
-        installed.dialog.close()
 
 
 def log_text() -> str:

@@ -9,22 +9,16 @@ never a hang; a large write still in progress shuts nobody out.
 
 from __future__ import annotations
 
-import sys
-import threading
-import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from lock_holder import OtherProgram, refused_at_once
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from fowdesk.storage import database
-from fowdesk.ui.exception_hook import ErrorDialog, install_exception_hook
+from fowdesk.ui.exception_hook import ErrorDialog
 from fowdesk.ui.main_window import MainWindow
 from fowdesk.ui.models import CardListModel
-from ui.conftest import WindowOpener
+from ui.conftest import WindowOpener, click_card
 
 COMMIT_S = 0.3  # how long the other program's commit holds the file exclusively
 
@@ -33,29 +27,6 @@ COMMIT_S = 0.3  # how long the other program's commit holds the file exclusively
 def settled_window(opener: WindowOpener) -> MainWindow:
     """The window on a file opened once before (its search index built)."""
     return opener.open()
-
-
-@pytest.fixture
-def hook() -> Iterator[Any]:
-    """The window's exception hook as ``run_window`` installs it; Python's own afterwards."""
-    saved = sys.excepthook, sys.unraisablehook, threading.excepthook, warnings.showwarning
-    installed = install_exception_hook(QApplication.activeWindow)
-    yield installed
-    sys.excepthook, sys.unraisablehook, threading.excepthook, warnings.showwarning = saved
-    if installed.dialog is not None:
-        installed.dialog.close()
-
-
-def click_card(qtbot: Any, window: MainWindow, ref: str) -> None:
-    """Click the card's row in the list, as an officer moving on would."""
-    row = next(
-        r for r in range(window.proxy.rowCount())
-        if window.proxy.index(r, CardListModel.REF).data() == ref
-    )  # fmt: skip
-    index = window.proxy.index(row, CardListModel.TITLE)
-    window.card_view.scrollTo(index)
-    centre = window.card_view.visualRect(index).center()
-    qtbot.mouseClick(window.card_view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
 
 
 def shown_ref(window: MainWindow) -> str | None:

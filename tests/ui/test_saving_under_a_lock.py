@@ -30,10 +30,9 @@ from PySide6.QtGui import QGuiApplication, QTextCursor
 from fowdesk.storage.repository import Repository
 from fowdesk.ui.editing import WAITING
 from fowdesk.ui.main_window import MainWindow
-from fowdesk.ui.models import CardListModel
 from fowdesk.ui.workflow_dialogs import NewPeriodDialog
 from ui.answering import Answers, press_ok, type_into
-from ui.conftest import WindowOpener
+from ui.conftest import WindowOpener, click_card
 
 TYPED = "Typed while another program held the database"
 
@@ -96,21 +95,14 @@ def other_program(seeded_path: Path) -> Iterator[sqlite3.Connection]:
     conn.close()
 
 
-def click_card(qtbot: Any, window: MainWindow, ref: str) -> None:
-    """Click the card's row in the list, as an officer moving on would."""
-    row = next(
-        r for r in range(window.proxy.rowCount())
-        if window.proxy.index(r, CardListModel.REF).data() == ref
-    )  # fmt: skip
-    index = window.proxy.index(row, CardListModel.TITLE)
-    window.card_view.scrollTo(index)
-    centre = window.card_view.visualRect(index).center()
-    qtbot.mouseClick(window.card_view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+def choose_card(qtbot: Any, window: MainWindow, ref: str) -> None:
+    """Click the card's row in the list; it opens in the editor."""
+    click_card(qtbot, window, ref)
     assert window.editor.card is not None and window.editor.card.ref == ref
 
 
 def type_at_the_end(qtbot: Any, window: MainWindow, ref: str, text: str) -> None:
-    click_card(qtbot, window, ref)
+    choose_card(qtbot, window, ref)
     window.editor.tabs.setCurrentIndex(1)
     edit = window.editor.progress_edit
     edit.setFocus()
@@ -136,14 +128,14 @@ def test_a_save_during_a_held_lock_waits_off_the_window_thread_and_is_not_lost(
     type_at_the_end(qtbot, window, "3", TYPED)
     settle()
     started = time.perf_counter()
-    click_card(qtbot, window, "5")  # moving on saves: the lock is held
+    choose_card(qtbot, window, "5")  # moving on saves: the lock is held
     moved_on = time.perf_counter() - started
     assert moved_on < NOT_WAITING_FOR_THE_LOCK_S, (
         f"moving on took {moved_on * 1000:.0f} ms under the lock"
     )
     assert window.save_state.text() == WAITING
     qtbot.waitUntil(lambda: window.progress_bar.isVisible())  # the worker waits
-    click_card(qtbot, window, "3")  # the text waiting to be saved is what the editor shows
+    choose_card(qtbot, window, "3")  # the text waiting to be saved is what the editor shows
     assert TYPED in window.editor.progress_edit.toPlainText()
 
     probe = Probe()  # while the worker waits and the save is written, the window ticks on
@@ -175,7 +167,7 @@ def test_a_lock_that_outlasts_the_wait_keeps_the_text_in_the_editor_and_on_the_c
     before = march_text(repo, "3")
     other_program.execute("BEGIN IMMEDIATE")
     type_at_the_end(qtbot, window, "3", TYPED)
-    click_card(qtbot, window, "5")
+    choose_card(qtbot, window, "5")
     qtbot.waitUntil(lambda: bool(messages), timeout=20000)
     kind, title, text = messages[-1]
     assert (kind, title) == ("warning", "Not saved")
@@ -192,7 +184,7 @@ def test_a_lock_that_outlasts_the_wait_keeps_the_text_in_the_editor_and_on_the_c
     assert window.save_state.text() == "Not saved – the database is in use by another program"
 
     other_program.execute("ROLLBACK")
-    click_card(qtbot, window, "5")  # leaving the box again saves it, now the lock is free
+    choose_card(qtbot, window, "5")  # leaving the box again saves it, now the lock is free
     qtbot.waitUntil(lambda: TYPED in march_text(repo, "3"))
 
 
