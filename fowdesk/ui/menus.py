@@ -9,7 +9,7 @@ checked) together. To add an entry, make the action beside its work and add
 it to the menu's list below, with an access key no other entry of that menu
 uses (``tests/ui/test_keyboard.py`` walks every menu).
 
-Access keys in use — File: N O T I U E M P D H W V R B S F Q; Edit: U R F A;
+Access keys in use — File: N O T I U L E M P D H W V R B S F Q; Edit: U R F A;
 View: C D N P S T A; Programme: S N P U R D C; Help: G K L A. The menu bar keeps
 F E V P H, which no tab, button or field label of the window uses.
 """
@@ -76,8 +76,8 @@ def build_menu_bar(
         bar.addMenu("&File"),
         [
             databases.new, databases.open, databases.recent, None,
-            w.import_action, w.import_returns_action, w.export_xlsx_action,
-            w.export_my_xlsx_action,
+            w.import_action, w.import_returns_action, w.import_folder_action,
+            w.export_xlsx_action, w.export_my_xlsx_action,
             w.export_pdf_action, w.export_card_action, w.export_html_action,
             w.export_docx_action, None,
             w.preview_action, w.print_action, None,

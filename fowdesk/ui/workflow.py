@@ -126,6 +126,11 @@ class Workflow(QObject):
             "Ctrl+Shift+I",
             "Take several returns in one go: one preview, one transaction",
         )
+        self.import_folder_action = a(
+            "Import a fo&lder of returns…",
+            self.import_returns_folder,
+            tip="Take every return in a folder (a shared inbox, the round's folder) in one go",
+        )
         self.send_returns_action = a(
             "Sen&d returns…",
             self.send_returns,
@@ -160,8 +165,9 @@ class Workflow(QObject):
         self.reprint_action = a("&Reprint a published report…", self.reprint)
         #: Disabled while a job runs, so a second write never starts behind the first.
         self.job_actions = [
-            self.import_action, self.import_returns_action, self.send_returns_action,
-            self.chase_returns_action, self.export_xlsx_action, self.export_my_xlsx_action,
+            self.import_action, self.import_returns_action, self.import_folder_action,
+            self.send_returns_action, self.chase_returns_action,
+            self.export_xlsx_action, self.export_my_xlsx_action,
             self.export_pdf_action, self.export_card_action, self.export_html_action,
             self.export_docx_action, self.preview_action, self.print_action,
             self.backup_action, self.publish_action, self.reprint_action,
@@ -423,12 +429,23 @@ class Workflow(QObject):
         chosen, _ = QFileDialog.getOpenFileNames(
             self.window, "Import Excel returns", str(self._export_folder()), XLSX_FILTER
         )
-        if not chosen:
-            return
-        paths = [Path(c) for c in chosen]
+        if chosen:
+            paths = [Path(c) for c in chosen]
+            self._read_batch(paths, f"{len(paths)} return{'s' if len(paths) != 1 else ''}")
+
+    def import_returns_folder(self) -> None:
+        """Every return in a folder; other files there (the covering list, drafts) are named."""
+        chosen = QFileDialog.getExistingDirectory(
+            self.window, "Import every return in a folder", str(self._export_folder())
+        )
+        if chosen:
+            folder = Path(chosen)
+            self._read_batch([folder], f"the returns in {folder.name}")
+
+    def _read_batch(self, paths: list[Path], what: str) -> None:
         code = self.code
         self.run(
-            f"Reading {len(paths)} return{'s' if len(paths) != 1 else ''}…",
+            f"Reading {what}…",
             lambda repo, progress: read_returns(repo, paths, programme=code),
             self._preview_batch,
         )

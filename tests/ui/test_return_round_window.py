@@ -416,3 +416,51 @@ def test_import_returns_with_one_bad_file_lists_its_cells_and_cannot_apply(
     assert "Milestones row 3, Status: unknown status 'Done-ish'" in seen["problems"]
     after = opener.repo.load_programme("FOW")
     assert [c.status for c in after.cards] == [c.status for c in before.cards]
+
+
+def test_import_a_folder_of_returns_takes_every_return_in_it_and_names_the_rest(
+    qtbot: Any,
+    round_window: Any,
+    opener: Any,
+    seeded_path: Path,
+    tmp_path: Path,
+    answers: dict,
+    messages: list,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """File → Import a folder of returns: the round's folder as it came back, covering list too."""
+    files = three_returns(seeded_path, tmp_path)
+    folder = files[0].parent
+    assert (folder / "returns.csv").exists()  # the covering list travels with the returns
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(folder))
+    seen: dict[str, Any] = {}
+
+    def keep_edt(dialog: BatchPreviewDialog) -> bool:
+        seen["summary"] = dialog.summary_label.text()
+        seen["left out"] = dialog.left_out_label.text()
+        edt = next(
+            n
+            for n in dialog.conflict_rows_for("Recommendation 18")
+            if "EDT's return" in dialog.model.preview_row(n).item
+        )
+        dialog.choose(edt, Resolution.TAKE_RETURN)
+        return True
+
+    answers[BatchPreviewDialog] = keep_edt
+    workflow = opener.app.workflow(round_window)
+    file_menu = round_window.menuBar().actions()[0].menu()
+    assert workflow.import_folder_action in file_menu.actions()
+    workflow.import_folder_action.trigger()
+    wait_jobs(opener, qtbot)
+    qtbot.waitUntil(lambda: bool(messages), timeout=30000)
+
+    returns = len(list(folder.glob("*.xlsx")))
+    assert seen["summary"].startswith(f"{returns} of {returns} files to import into FOW")
+    assert "returns.csv: not an Excel workbook, not read" in seen["left out"]
+    kind, title, text = messages[-1]
+    assert (kind, title) == ("information", "Import returns")
+    assert text.startswith("Imported 2 changes from 2 returns in one transaction")
+    programme = opener.repo.load_programme("FOW")
+    card18, card6 = programme.card("18"), programme.card("6")
+    assert card18 is not None and card18.status is CardStatus.CLOSED
+    assert card6 is not None and card6.milestones[0].notes == "Venue booked"
