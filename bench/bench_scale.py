@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import itertools
 import os
 import shutil
 import sqlite3
@@ -380,6 +381,7 @@ def window_figures(path: Path, n_cards: int) -> dict[str, Figure]:
     figures["list"] = Figure(operations[worst], note=worst, cpu=cpu[operations[worst]])
     figures["reload"], figures["reload stretch"] = reload_figures(window)
     figures["reload"].anchor = reading_alone(path)
+    figures.update(dashboard_figures(window))
     window.close()
     repo.close()
     return figures
@@ -454,6 +456,88 @@ def reload_figures(window: Any) -> tuple[Figure, Figure]:
         Figure(seconds, cpu=cpu, note="read on the job pool; anchor: load_programme alone"),
         Figure(longest[0], cpu=longest[1], note=f"{len(stretches)} stretches"),
     )
+
+
+def busiest_stretch(action: Callable[[], object], until: list[Any]) -> tuple[float, float]:
+    """Run ``action`` and the event loop until each signal in ``until`` has been emitted, then
+    let the loop settle (delayed layouts, repaints) for 50 ms.
+
+    Returns the wall seconds until the last signal, and the window thread's longest
+    stretch of processor time between two waits of its event loop (``aboutToBlock``):
+    a step the officer would feel as the window not answering. The action's own
+    synchronous part is one such stretch.
+    """
+    from PySide6.QtCore import QAbstractEventDispatcher, QEventLoop, QThread, QTimer
+
+    dispatcher = QAbstractEventDispatcher.instance(QThread.currentThread())
+    marks: list[float] = []
+    emitted: dict[int, bool] = {}
+    loop = QEventLoop()
+
+    def heard(number: int) -> None:
+        emitted[number] = True
+        if len(emitted) == len(until):
+            loop.quit()
+
+    slots = [lambda *_args, n=number: heard(n) for number in range(len(until))]
+    for signal, slot in zip(until, slots, strict=True):
+        signal.connect(slot)
+
+    def blocked() -> None:
+        marks.append(time.thread_time())
+
+    gc.collect()
+    dispatcher.aboutToBlock.connect(blocked)
+    started = time.perf_counter()
+    marks.append(time.thread_time())
+    try:
+        action()
+        if len(emitted) < len(until):
+            QTimer.singleShot(60_000, loop.quit)
+            loop.exec()
+        seconds = time.perf_counter() - started
+        settle = QEventLoop()
+        QTimer.singleShot(50, settle.quit)
+        settle.exec()
+        marks.append(time.thread_time())
+    finally:
+        dispatcher.aboutToBlock.disconnect(blocked)
+        for signal, slot in zip(until, slots, strict=True):
+            signal.disconnect(slot)
+    if len(emitted) < len(until):
+        raise SystemExit("the dashboard never said it was worked out")
+    return seconds, max(later - earlier for earlier, later in itertools.pairwise(marks))
+
+
+def dashboard_figures(window: Any) -> dict[str, Figure]:
+    """The Dashboard tab: opening it, RAG as at today and a reload with it shown.
+
+    Each is timed until the dashboard shows the content for what the window
+    shows (a window whose dashboard is worked out on the job pool says so with
+    ``dashboard.updated``), with the window thread's longest stretch as its
+    processor time. Anchor: ``summarise`` alone on the window's programme.
+    """
+    from fowdesk.domain.summary import summarise
+
+    updated = getattr(window.dashboard, "updated", None)
+    waits = [updated] if updated is not None else []
+    window.show_cards()
+    opened, opened_cpu = busiest_stretch(window.show_dashboard, waits)
+    toggles = [busiest_stretch(window.as_at_today_action.trigger, waits) for _ in range(2)]
+    toggled, toggled_cpu = max(toggles, key=lambda figure: figure[1])
+    reloaded, reloaded_cpu = busiest_stretch(window.reload, [window.reloaded, *waits])
+    assert window.programme is not None
+    programme, as_at = window.programme, window.judged_as_at()
+    gc.collect()
+    alone, _ = timed(lambda: summarise(programme, as_at))
+    note = "longest window-thread stretch as cpu; anchor: summarise alone"
+    return {
+        "dashboard open": Figure(opened, alone, note=note, cpu=opened_cpu),
+        "dashboard as at today": Figure(
+            toggled, alone, note="slower of on and off; " + note, cpu=toggled_cpu
+        ),
+        "dashboard reload": Figure(reloaded, alone, note=note, cpu=reloaded_cpu),
+    }
 
 
 # ----------------------------------------------------------------------------- one size
@@ -552,6 +636,17 @@ JOBS = [
         "ms",
         _limit({1000: 0.1, 5000: 0.1}, on_cpu=True),
     ),
+    Job("window dashboard open", "ms", _limit({1000: 0.1, 5000: 0.1}, on_cpu=True)),
+    Job(
+        "window dashboard shown, RAG as at today",
+        "ms",
+        _limit({1000: 0.1, 5000: 0.1}, on_cpu=True),
+    ),
+    Job(
+        "window dashboard shown, reload after an import",
+        "ms",
+        _limit({1000: 0.1, 5000: 0.1}, on_cpu=True),
+    ),
 ]
 KEYS = [
     "build",
@@ -566,6 +661,9 @@ KEYS = [
     "window as at today",
     "window reload",
     "window reload stretch",
+    "window dashboard open",
+    "window dashboard as at today",
+    "window dashboard reload",
 ]
 
 
@@ -618,7 +716,8 @@ def print_table(jobs: list[Job], sizes: list[int], n_milestones: int) -> None:
             print("  ".join("-" * width for width in widths))
     anchors = (
         "anchors: raw SQLite insert (import, build); reportlab probe per page (pdf); "
-        "the RAG rule alone (as at today); load_programme alone (reload)"
+        "the RAG rule alone (as at today); load_programme alone (reload); summarise alone "
+        "(dashboard)"
     )
     print(f"\n{anchors}")
     for note in notes:

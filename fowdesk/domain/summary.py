@@ -7,7 +7,7 @@ sheet all describe the same thing, so they all ask this module.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -54,19 +54,25 @@ def summarise(
     period_label: str | None = None,
     upcoming_days: int = UPCOMING_DAYS,
     cards: Sequence[Card] | None = None,
+    rags: Mapping[str, Rag] | None = None,
 ) -> ProgrammeSummary:
     """Count and list what a reader needs first, judged as at ``as_at``.
 
     ``period_label`` (default: the current period) decides which cards count
     as "no update this period": those with no narrative for it. ``cards``
     (default: all the programme's) narrows it, e.g. to one lead's return.
+    ``rags`` gives the RAG already judged as at ``as_at`` for each card uuid
+    (the window's list has judged every card): those are counted as given,
+    not judged again; a card missing from it is judged here.
     """
     period = programme.period(period_label) if period_label else programme.current_period
     year_from = period.as_at if period else as_at
     summary = ProgrammeSummary(as_at=as_at)
     horizon = as_at + timedelta(days=upcoming_days)
+    judged = rags or {}
     for card in programme.cards if cards is None else cards:
-        summary.rag_counts[card_rag(card, as_at, year_from).rag] += 1
+        rag = judged.get(card.uuid)
+        summary.rag_counts[card_rag(card, as_at, year_from).rag if rag is None else rag] += 1
         summary.status_counts[card.status] += 1
         if (
             period is not None

@@ -42,19 +42,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fowdesk.domain.leads import format_leads, lead_choices, normalise_code
+from fowdesk.domain.leads import lead_choices, normalise_code
 from fowdesk.domain.model import Card, CardStatus, Programme, Rag
 from fowdesk.domain.periods import report_as_at
 from fowdesk.domain.rag import card_rag
-from fowdesk.domain.return_round import return_round
-from fowdesk.domain.summary import summarise
 from fowdesk.errors import FowdeskError
-from fowdesk.exports.report_model import report_heading
 from fowdesk.storage.database import default_lock_timeout
 from fowdesk.storage.repository import ProgrammeHeader, Repository
 from fowdesk.ui import dialogs
 from fowdesk.ui.card_editor import CardEditor
-from fowdesk.ui.dashboard import DashboardWidget
+from fowdesk.ui.dashboard import DashboardRequest, DashboardWidget
 from fowdesk.ui.delegates import RagChipDelegate
 from fowdesk.ui.editing import WINDOW_LOCK_WAIT_S, EditSession
 from fowdesk.ui.icon import app_icon
@@ -475,6 +472,8 @@ class MainWindow(QMainWindow):
                 f"Showing {self.programme.code}: the changes made in {undo_cleared} "
                 "are saved, but can no longer be undone"
             )
+        if self.dashboard_shown():
+            self.refresh_dashboard()
 
     def _published_report(self, programme: Programme) -> dict[str, Any] | None:
         """The current period's published report (its snapshot), if the period is closed."""
@@ -512,7 +511,7 @@ class MainWindow(QMainWindow):
         self.editor.set_as_at(as_at, today=on)
         self._show_as_at_banner()
         if self.dashboard_shown():
-            self.refresh_dashboard(self.programme)  # the cards the list shows, judged again
+            self.refresh_dashboard()  # the RAGs the list now shows
 
     def _show_as_at_banner(self) -> None:
         period = self.programme.current_period if self.programme else None
@@ -695,6 +694,8 @@ class MainWindow(QMainWindow):
                 matches=set(self.repo.search(self.programme.code, self.search_edit.text()))
             )
             self._update_count()
+        if self.dashboard_shown():  # an undo on the dashboard: its figures follow the list
+            self.refresh_dashboard()
 
     def _show_conflict(self, message: str) -> None:
         QMessageBox.warning(self, "Changed elsewhere", sentence(message))
@@ -798,25 +799,15 @@ class MainWindow(QMainWindow):
     def dashboard_shown(self) -> bool:
         return self.tabs.currentWidget() is self.dashboard
 
-    def refresh_dashboard(self, programme: Programme | None = None) -> None:
-        """Show the dashboard of ``programme`` (by default: the file's, read now)."""
+    def refresh_dashboard(self) -> None:
+        """Work the dashboard out again (on the job pool) for the cards and RAGs the list shows;
+        ``dashboard.updated`` says when it is shown."""
         if self.programme is None:
             return
-        if programme is None:
-            programme = self.repo.load_programme(self.programme.code)
-        period = programme.current_period
-        self.dashboard.show_summary(
-            report_heading(programme, period) if period else programme.title,
-            summarise(programme, date.today() if self.as_at_today else report_as_at(programme)),
-            period,
-            {c.uuid: format_leads(c.leads) for c in programme.cards},
-            self.repo.export_log(programme.code),
-            programme.latest_published_period,
-            as_at_today=self.as_at_today,
+        request = DashboardRequest.of(
+            self.programme, self.card_model.rows, self.judged_as_at(), self.as_at_today
         )
-        label = period.label if period else ""
-        listing = self.repo.returns(programme.code, label or None)
-        self.dashboard.show_returns(return_round(programme, label, listing, date.today()))
+        self.dashboard.work_out(request, self.jobs, self.repo.path, self.repo.user)
 
     def open_card(self, uuid: str) -> None:
         self.show_cards()
@@ -910,7 +901,7 @@ class MainWindow(QMainWindow):
         if self.editor.card is None or self.card_model.row_for_uuid(self.editor.card.uuid) is None:
             self._select_first()
         if self.dashboard_shown():
-            self.refresh_dashboard(programme)
+            self.refresh_dashboard()
 
     def _show_in_editor(self, old: Programme, result: ReadAgain) -> None:
         """The editor edits the programme read again; its card is shown anew only if it changed

@@ -38,6 +38,21 @@ def _reload(window: Any) -> None:
     window.reloaded.disconnect(loop.quit)
 
 
+def _show_dashboard(window: Any) -> None:
+    """Show the Dashboard tab worked out afresh (it is worked out off-thread)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    window.dashboard.updated.connect(loop.quit)
+    QTimer.singleShot(60_000, loop.quit)
+    if window.dashboard_shown():
+        window.refresh_dashboard()
+    else:
+        window.show_dashboard()
+    loop.exec()
+    window.dashboard.updated.disconnect(loop.quit)
+
+
 def _sample_edits(repo: Any) -> None:
     """A few officer edits on rec 2, so the history and revised-target columns show something."""
     from datetime import date
@@ -149,7 +164,7 @@ def _workflow_shots(window: Any, repo: Any, folder: Path, shot: Any) -> None:
     from fowdesk.ui.printing import print_preview_dialog
     from fowdesk.ui.programme_settings import ProgrammeSettingsDialog
 
-    window.show_dashboard()
+    _show_dashboard(window)
     shot("07-dashboard")
     window.show_cards()
 
@@ -238,8 +253,7 @@ def _return_round_shots(window: Any, repo: Any, folder: Path, shot: Any) -> None
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     repo.db.execute("UPDATE returns SET sent_at = ?, due_on = ?", [sent, yesterday])
     repo.db.conn.commit()
-    window.show_dashboard()
-    window.refresh_dashboard()
+    _show_dashboard(window)
     shot("15-dashboard-returns-panel")
     window.show_cards()
 

@@ -357,7 +357,8 @@ def test_rag_on_screen_is_the_pdfs_and_as_at_today_is_shown_under_a_banner(
     on_paper = printed_counts(pdf)
     assert on_paper == {"R": 7, "A": 3, "G": 9, "C": 0}
     assert shown_counts(window) == on_paper
-    window.show_dashboard()
+    with qtbot.waitSignal(window.dashboard.updated):
+        window.show_dashboard()
     chips = {rag.value: int(c.count_label.text()) for rag, c in window.dashboard.chips.items()}
     assert chips == on_paper
     assert "June 2020 · as at 30/06/2020 · open, not yet published" in (

@@ -239,7 +239,8 @@ def test_the_returns_panel_after_two_of_five_and_the_chase_button(
     conn.execute("UPDATE returns SET due_on = ?", [(date.today() - timedelta(days=3)).isoformat()])
     conn.commit()
 
-    round_window.show_dashboard()
+    with qtbot.waitSignal(round_window.dashboard.updated):
+        round_window.show_dashboard()
     panel = round_window.dashboard.returns_panel
     rows = {panel.model.row_at(n).cells[0].split(" (")[0]: panel.model.row_at(n) for n in range(5)}
     assert panel.title() == "Returns for March 2020 (2 of 5 returned, 3 overdue)"
