@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from fowdesk.domain.leads import format_leads
 from fowdesk.domain.model import RAG_COLOURS, Card, Period, Programme, Rag
@@ -397,6 +398,8 @@ class DashboardWidget(QWidget):
         )
 
     def _arrived(self, content: DashboardContent) -> None:
+        if not isValid(self):  # the window was closed and deleted meanwhile
+            return
         self._running = False
         if self._wanted is not None:  # asked again meanwhile: this one is already out of date
             self._start()
@@ -405,6 +408,8 @@ class DashboardWidget(QWidget):
         self.updated.emit()
 
     def _failed(self, message: str) -> None:
+        if not isValid(self):
+            return
         self._running = False
         if self._wanted is not None:
             self._start()
