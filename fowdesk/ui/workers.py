@@ -94,9 +94,13 @@ def start_job(
 ) -> RepositoryJob:
     """Queue ``job`` on ``pool`` (the global one by default); wire its signals to the callbacks."""
     runnable = RepositoryJob(db_path, job, user=user, source=source, author=author)
-    # Keep the signals object alive until its queued signals have been delivered.
-    _RUNNING.add(runnable.signals)
-    runnable.signals.finished.connect(lambda: _RUNNING.discard(runnable.signals))
+    # Keep the signals object alive until its queued signals have been delivered. The
+    # slot names the signals, never the runnable: a slot held by its own sender's
+    # connection is a cycle through Qt that Python never collects, and through the
+    # runnable it kept each job's closure (a dashboard's whole programme) for good.
+    signals = runnable.signals
+    _RUNNING.add(signals)
+    signals.finished.connect(lambda: _RUNNING.discard(signals))
     runnable.signals.succeeded.connect(on_success)
     runnable.signals.failed.connect(on_failure)
     if on_progress is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,25 @@ def test_a_failing_job_reports_its_one_line(qtbot: Any, seeded_path: Path) -> No
     )
     qtbot.waitUntil(lambda: bool(finished), timeout=10000)
     assert failures == ["period 'May 2020' already exists"]
+
+
+def test_a_finished_job_lets_go_of_what_it_was_given(qtbot: Any, seeded_path: Path) -> None:
+    """A dashboard job is given the whole programme; once it has finished, nothing of the
+    job may keep it (its runnable was held by a cycle through its own signal's slot)."""
+
+    class Programme:
+        pass
+
+    given = Programme()
+    gone = weakref.ref(given)
+    finished: list[bool] = []
+    start_job(
+        seeded_path,
+        lambda _repo, _progress, programme=given: type(programme).__name__,
+        on_success=lambda _result: None,
+        on_failure=lambda _line: None,
+        on_finished=lambda: finished.append(True),
+    )
+    del given
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+    qtbot.waitUntil(lambda: (gc.collect(), gone() is None)[1], timeout=10000)
