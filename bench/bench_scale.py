@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -293,6 +294,105 @@ def reportlab_probe(programme: Programme) -> tuple[float, int]:
 # ----------------------------------------------------------------------------- window
 
 
+class FullCollections:
+    """Every full (generation-2) collection Python starts by itself on the window thread,
+    timed from ``gc.callbacks``' start to stop; the bench's own ``gc.collect()`` is left out."""
+
+    on_purpose = False
+
+    def __init__(self) -> None:
+        #: (wall seconds, window-thread processor seconds) of each.
+        self.seconds: list[tuple[float, float]] = []
+        self._started = (0.0, 0.0)
+        self._window_thread = threading.main_thread()
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2 or threading.current_thread() is not self._window_thread:
+            return
+        if phase == "start":
+            self._started = (time.perf_counter(), time.thread_time())
+        elif not FullCollections.on_purpose:
+            wall, cpu = self._started
+            self.seconds.append((time.perf_counter() - wall, time.thread_time() - cpu))
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
+def collect_on_purpose() -> None:
+    """The bench's own full collection before a step (not one the officer would meet)."""
+    FullCollections.on_purpose = True
+    try:
+        gc.collect()
+    finally:
+        FullCollections.on_purpose = False
+
+
+def session_collections(window: Any) -> Figure:
+    """A working spell with no collection by the bench: six reloads, the as-at switch, a
+    search typed, sorts, the dashboard; the window thread's longest full collection in it.
+
+    Anchor: one full collection of everything alive with nothing frozen (what each full
+    collection walked before the window froze the programme it read).
+    """
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def reload() -> None:
+        loop = QEventLoop()
+        window.reloaded.connect(loop.quit)
+        QTimer.singleShot(60_000, loop.quit)
+        window.reload()
+        loop.exec()
+        window.reloaded.disconnect(loop.quit)
+
+    def settle() -> None:
+        for _ in range(5):
+            QApplication.processEvents()
+
+    with FullCollections() as full:
+        for round_number in range(6):
+            reload()
+            window.as_at_today_action.trigger()
+            for typed in ("s", "sk", "ski", "skil", ""):
+                window.search_edit.setText(typed)
+                settle()
+            window.card_view.sortByColumn(round_number % 5, Qt.SortOrder.DescendingOrder)
+            window.as_at_today_action.trigger()
+            settle()
+        updated = QEventLoop()
+        window.dashboard.updated.connect(updated.quit)
+        QTimer.singleShot(60_000, updated.quit)
+        window.show_dashboard()
+        updated.exec()
+        window.dashboard.updated.disconnect(updated.quit)
+        reload()
+        window.show_cards()
+        settle()
+    window.card_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    frozen = gc.get_freeze_count()
+    gc.unfreeze()
+    FullCollections.on_purpose = True
+    try:
+        everything, _ = timed(gc.collect)
+    finally:
+        FullCollections.on_purpose = False
+        if frozen:  # as the window left it, so the next size starts alike
+            gc.freeze()
+    longest = max(full.seconds, default=(0.0, 0.0), key=lambda figures: figures[1])
+    return Figure(
+        longest[0],
+        everything,
+        note=f"{len(full.seconds)} full collections, {frozen:,} objects frozen; "
+        "anchor: one full collection of everything, nothing frozen",
+        cpu=longest[1],
+    )
+
+
 def window_figures(path: Path, n_cards: int) -> dict[str, Figure]:
     """Open, sort, search and the longest list operation, on the window over ``path``."""
     from PySide6.QtCore import QSettings, Qt
@@ -313,7 +413,7 @@ def window_figures(path: Path, n_cards: int) -> dict[str, Figure]:
         QApplication.processEvents()
         return repo, window
 
-    gc.collect()
+    collect_on_purpose()
     started = time.thread_time()
     opened, (repo, window) = timed(open_window)
     figures = {"open": Figure(opened, cpu=time.thread_time() - started)}
@@ -382,6 +482,7 @@ def window_figures(path: Path, n_cards: int) -> dict[str, Figure]:
     figures["reload"], figures["reload stretch"] = reload_figures(window)
     figures["reload"].anchor = reading_alone(path)
     figures.update(dashboard_figures(window))
+    figures["full collection"] = session_collections(window)
     window.close()
     repo.close()
     return figures
@@ -404,7 +505,7 @@ def reading_alone(path: Path) -> float:
     """Anchor of the reload: reading the programme whole on a connection of its own."""
     repo = Repository.open(path, user="bench")
     try:
-        gc.collect()
+        collect_on_purpose()
         seconds, _ = timed(lambda: repo.load_programme("SYN"))
     finally:
         repo.close()
@@ -421,7 +522,7 @@ def reload_figures(window: Any) -> tuple[Figure, Figure]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    gc.collect()
+    collect_on_purpose()
     reloaded = getattr(window, "reloaded", None)
     started, started_cpu = time.perf_counter(), time.thread_time()
     if reloaded is None:  # the reload before issue 17's follow-up: all of it on the window thread
@@ -486,7 +587,7 @@ def busiest_stretch(action: Callable[[], object], until: list[Any]) -> tuple[flo
     def blocked() -> None:
         marks.append(time.thread_time())
 
-    gc.collect()
+    collect_on_purpose()
     dispatcher.aboutToBlock.connect(blocked)
     started = time.perf_counter()
     marks.append(time.thread_time())
@@ -528,7 +629,7 @@ def dashboard_figures(window: Any) -> dict[str, Figure]:
     reloaded, reloaded_cpu = busiest_stretch(window.reload, [window.reloaded, *waits])
     assert window.programme is not None
     programme, as_at = window.programme, window.judged_as_at()
-    gc.collect()
+    collect_on_purpose()
     alone, _ = timed(lambda: summarise(programme, as_at))
     note = "longest window-thread stretch as cpu; anchor: summarise alone"
     return {
@@ -547,8 +648,9 @@ def measure(
     size: int, n_milestones: int, runs: int, jobs: set[str], root: Path
 ) -> dict[str, Figure]:
     figures: dict[str, Figure] = {}
-    programme = synthetic_programme(size, n_milestones)
-    raw = raw_sqlite_insert(root / "raw.db", programme) if jobs & {"storage", "commands"} else None
+    raw = None
+    if jobs & {"storage", "commands"}:  # not kept: the window's full collections would walk it
+        raw = raw_sqlite_insert(root / "raw.db", synthetic_programme(size, n_milestones))
 
     full = root / "full.db"
     seconds, _ = timed(lambda: build_synthetic(full, size, n_milestones))
@@ -603,7 +705,7 @@ def measure(
         repo = Repository.open(full, user="bench")
         loaded = repo.load_programme("SYN")
         repo.close()
-        gc.collect()
+        collect_on_purpose()
         probe, probe_pages = reportlab_probe(loaded)
         figures["pdf"] = Figure(
             seconds / pages,
@@ -647,6 +749,11 @@ JOBS = [
         "ms",
         _limit({1000: 0.1, 5000: 0.1}, on_cpu=True),
     ),
+    Job(
+        "window longest full collection (gc) in a spell of work",
+        "ms",
+        _limit({1000: 0.1, 5000: 0.1}, on_cpu=True),
+    ),
 ]
 KEYS = [
     "build",
@@ -664,6 +771,7 @@ KEYS = [
     "window dashboard open",
     "window dashboard as at today",
     "window dashboard reload",
+    "window full collection",
 ]
 
 
@@ -700,7 +808,7 @@ def print_table(jobs: list[Job], sizes: list[int], n_milestones: int) -> None:
                 verdicts.append(f"{size:,}: {verdict}")
         first, last = job.figures.get(sizes[0]), job.figures.get(sizes[-1])
         growth = ""
-        if len(sizes) > 1 and first and last:
+        if len(sizes) > 1 and first and last and first.seconds > 0:
             # Per page is already per unit of data: its growth is the whole command's.
             scale = 1.0
             if job.unit == "ms/page":
@@ -717,7 +825,7 @@ def print_table(jobs: list[Job], sizes: list[int], n_milestones: int) -> None:
     anchors = (
         "anchors: raw SQLite insert (import, build); reportlab probe per page (pdf); "
         "the RAG rule alone (as at today); load_programme alone (reload); summarise alone "
-        "(dashboard)"
+        "(dashboard); one full collection of everything, nothing frozen (gc)"
     )
     print(f"\n{anchors}")
     for note in notes:

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from fowdesk import APP_NAME, __version__, paths
 from fowdesk.errors import FowdeskError
+from fowdesk.gc_pause import freeze_long_lived
 from fowdesk.storage.backups import list_backups, restore_backup
 from fowdesk.storage.repository import Repository
 from fowdesk.ui import prompts
@@ -197,6 +198,9 @@ class DeskApplication(QObject):
         old.close()
         old_repo.close(backup=not replace_closed)
         self.opened = [o for o in self.opened if o.window is not old]
+        # The old window was frozen with its programme: once the callers let it go too,
+        # collect what of it is cyclic garbage (see gc_pause.freeze_long_lived).
+        QTimer.singleShot(0, lambda: freeze_long_lived(tidy=True))
         return new
 
 

@@ -47,6 +47,7 @@ from fowdesk.domain.model import Card, CardStatus, Programme, Rag
 from fowdesk.domain.periods import report_as_at
 from fowdesk.domain.rag import card_rag
 from fowdesk.errors import FowdeskError
+from fowdesk.gc_pause import freeze_long_lived, full_collections_paused
 from fowdesk.storage.database import default_lock_timeout
 from fowdesk.storage.repository import ProgrammeHeader, Repository
 from fowdesk.ui import dialogs
@@ -448,6 +449,22 @@ class MainWindow(QMainWindow):
                 undo_cleared = self.programme.code
             self.session.stack.clear()
         self._reloads += 1  # a reading begun before this one is not shown
+        # What an earlier read froze and is garbage now goes (one full collection, before
+        # the new programme is there to be walked too); the new programme is then frozen.
+        freeze_long_lived(tidy=True)
+        with full_collections_paused():  # a quarter of a million objects made at 5,000 cards
+            self._show_programme(code)
+        freeze_long_lived()
+        if undo_cleared:
+            self.show_status(
+                f"Showing {code}: the changes made in {undo_cleared} "
+                "are saved, but can no longer be undone"
+            )
+        if self.dashboard_shown():
+            self.refresh_dashboard()
+
+    def _show_programme(self, code: str) -> None:
+        """Read ``code`` on this thread and lay out the list, editor and filters for it."""
         self.programme = self.repo.load_programme(code)
         self.settings.last_programme = self.programme.code
         self.setWindowTitle(f"{self.programme.title} – fowdesk ({self.repo.path.name})")
@@ -467,13 +484,6 @@ class MainWindow(QMainWindow):
         self.apply_my_lead()
         self._update_count()
         self._select_first()
-        if undo_cleared:
-            self.show_status(
-                f"Showing {self.programme.code}: the changes made in {undo_cleared} "
-                "are saved, but can no longer be undone"
-            )
-        if self.dashboard_shown():
-            self.refresh_dashboard()
 
     def _published_report(self, programme: Programme) -> dict[str, Any] | None:
         """The current period's published report (its snapshot), if the period is closed."""
@@ -900,6 +910,7 @@ class MainWindow(QMainWindow):
         self._show_as_at_banner()
         if self.editor.card is None or self.card_model.row_for_uuid(self.editor.card.uuid) is None:
             self._select_first()
+        freeze_long_lived()  # before the dashboard's job starts; see gc_pause
         if self.dashboard_shown():
             self.refresh_dashboard()
 
