@@ -15,6 +15,7 @@ import openpyxl
 import pypdf
 import pytest
 from PIL import Image
+from return_helpers import SOFFICE, libreoffice
 
 from fowdesk.cli import main
 from fowdesk.domain.model import MilestoneStatus
@@ -24,37 +25,9 @@ from fowdesk.storage.repository import Repository
 
 pytestmark = pytest.mark.slow
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_with_libreoffice(source: Path, folder: Path, profile: Path, to: str) -> Path:
-    """``soffice --headless --convert-to TO`` with a private profile (parallel runs are safe)."""
-    if SOFFICE is None:
-        pytest.skip("LibreOffice is not installed (.ci/debian-deps installs it)")
-    folder.mkdir()
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    converted = folder / f"{source.stem}.{to}"
-    assert converted.exists()
-    return converted
-
 
 def resave_with_libreoffice(source: Path, folder: Path, profile: Path) -> Path:
-    resaved = convert_with_libreoffice(source, folder, profile, "xlsx")
+    resaved = libreoffice(source, folder, profile, "xlsx")
     assert resaved.read_bytes() != source.read_bytes()
     return resaved
 
@@ -199,7 +172,7 @@ def test_the_return_prints_on_a4_landscape_with_nothing_cut_or_overprinted(
     """The visual check, made repeatable: what a PMO officer gets from File → Print."""
     repo.new_period("FOW", "September 2020", date(2020, 9, 30))  # overdue rows on the Summary
     exported = export_return(repo, tmp_path / "FOW return.xlsx", code="FOW")
-    pdf = convert_with_libreoffice(exported, tmp_path / "pdf", tmp_path / "profile", "pdf")
+    pdf = libreoffice(exported, tmp_path / "pdf", tmp_path / "profile", "pdf")
     reader = pypdf.PdfReader(pdf)
     texts = page_texts(pdf)
     assert len(texts) == len(reader.pages)
