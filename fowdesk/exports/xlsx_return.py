@@ -255,14 +255,9 @@ def _text_cell(
     alignment: Alignment | None = None,
 ) -> Cell:
     """A label: always text (a programme titled "=…" is no formula), styled as given."""
-    cell = WriteOnlyCell(ws, value=safe_text(text))
+    cell = _styled(ws, alignment=alignment, font=font, fill=fill)
+    cell.value = safe_text(text)
     cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if alignment is not None:
-        cell.alignment = alignment
     return cell
 
 
