@@ -76,7 +76,14 @@ class RepositoryJob(QRunnable):
         else:
             self.signals.succeeded.emit(result)
         finally:
+            # Let go of what the job was given (a dashboard's whole programme): PySide's
+            # pool may keep its Python wrapper of the last runnable it started alive.
+            self._job = _done
             self.signals.finished.emit()
+
+
+def _done(_repo: Repository, _progress: Progress) -> None:
+    """What a finished job holds instead of its work: nothing."""
 
 
 def start_job(

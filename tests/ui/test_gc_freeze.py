@@ -137,6 +137,9 @@ def test_what_is_frozen_stays_flat_over_reloads_with_the_dashboard_shown(
         with qtbot.waitSignal(window.dashboard.updated, timeout=20_000):
             reload(qtbot, window)
         qtbot.waitUntil(lambda: not window.jobs.busy)
+        # Garbage not yet collected is no leak (how much of it there is depends on when
+        # the young collections ran); a programme a finished job still holds is alive.
+        gc.collect()
         frozen.append(gc.get_freeze_count() + len(gc.get_objects()))
     assert max(frozen[2:]) - frozen[1] < CARDS * 12 / 10, frozen
 
