@@ -236,11 +236,7 @@ def _milestone_parts(milestone: MilestoneLine) -> list[tuple[str, Look]]:
     look: Look = (False, True, NOTE_COLOUR, None) if milestone.cancelled else PLAIN
     stress: Look = (True, milestone.cancelled, look[2], None)
     parts = [(milestone.what_and_when, look)]
-    notes: list[tuple[str, Look]] = []
-    if milestone.state:
-        notes.append((milestone.state, stress))
-    if milestone.originally is not None:
-        notes.append((f"originally {milestone.originally}", look))
+    notes = [(text, stress if bold else look) for text, bold in milestone.notes]
     if notes:
         parts.append((" (", look))
         for index, note in enumerate(notes):

@@ -187,11 +187,9 @@ def _milestone(milestone: MilestoneLine) -> str:
     text = _text(milestone.description)
     if milestone.target:
         text += " – " + _text(milestone.target)
-    notes = []
-    if milestone.state:
-        notes.append(f"<strong>{_text(milestone.state)}</strong>")
-    if milestone.originally is not None:
-        notes.append(f"originally {_text(milestone.originally)}")
+    notes = [
+        f"<strong>{_text(note)}</strong>" if bold else _text(note) for note, bold in milestone.notes
+    ]
     if notes:
         text += " (" + "; ".join(notes) + ")"
     if milestone.cancelled:

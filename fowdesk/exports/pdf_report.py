@@ -228,11 +228,7 @@ def _milestone_runs(milestone: MilestoneLine) -> list[tuple[str, str]]:
     runs = [(milestone.description, PLAIN)]
     if milestone.target:
         runs += [(" – ", PLAIN), (milestone.target, PLAIN)]
-    notes: list[tuple[str, str]] = []
-    if milestone.state:
-        notes.append((milestone.state, BOLD_RUN))
-    if milestone.originally is not None:
-        notes.append((f"originally {milestone.originally}", PLAIN))
+    notes = [(text, BOLD_RUN if bold else PLAIN) for text, bold in milestone.notes]
     if notes:
         runs.append((" (", PLAIN))
         for number, note in enumerate(notes):

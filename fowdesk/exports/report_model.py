@@ -198,6 +198,14 @@ class MilestoneLine:
     def what_and_when(self) -> str:
         return self.description + (" – " + self.target if self.target else "")
 
+    @property
+    def notes(self) -> tuple[tuple[str, bool], ...]:
+        """What follows in brackets, in order, each with whether it is printed in bold."""
+        found = [(self.state, True)] if self.state else []
+        if self.originally is not None:
+            found.append((f"originally {self.originally}", False))
+        return tuple(found)
+
 
 @dataclass(frozen=True)
 class ReportRow:
